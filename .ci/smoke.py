@@ -1,0 +1,40 @@
+"""Smoke test: the server answers /healthz and every demo account can log in and reach its home page."""
+
+import http.cookiejar
+import re
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+BASE = sys.argv[1].rstrip("/")
+PASSWORD = "civicdesk-demo"
+USERS = ["tinh.admin", "noivu.chuyenvien", "tuphap.chuyenvien", "nnmt.chuyenvien", "tongdai.vien",
+         "dilinh.canbo", "dilinh.lanhdao", "camly.canbo", "cattien3.canbo"]
+
+for _ in range(60):
+    try:
+        with urllib.request.urlopen(f"{BASE}/healthz", timeout=5) as response:
+            body = response.read().decode()
+            assert response.status == 200 and '"ok"' in body, body
+            print("healthz:", body)
+            break
+    except OSError:
+        time.sleep(1)
+else:
+    sys.exit("server did not answer /healthz")
+
+for username in USERS:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{BASE}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    request = urllib.request.Request(f"{BASE}/accounts/login/", data=data.encode(),
+                                     headers={"Referer": f"{BASE}/accounts/login/"})
+    response = opener.open(request)
+    home = response.read().decode()
+    assert response.geturl().rstrip("/") == BASE, f"{username}: landed on {response.geturl()}"
+    assert "Xin chào" in home, f"{username}: home page does not greet the user"
+    print(f"login ok: {username}")
+print("smoke test passed")

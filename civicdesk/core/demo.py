@@ -1,0 +1,122 @@
+"""The Lâm Đồng demo: units, provincial departments, working groups and the fixed demo accounts.
+
+Names of departments follow the provincial apparatus after the 2025 reorganisation. Everything here is
+idempotent: `civicdesk demo` can run on every `make run`.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from civicdesk.geo.models import Commune, Province
+from civicdesk.geo.services import load_units
+
+from . import services
+from .models import Department, User
+from .roles import Role
+
+PROVINCE_CODE = 68
+
+DEPARTMENTS = [
+    ("noi-vu", "Sở Nội vụ", "SNV"),
+    ("tu-phap", "Sở Tư pháp", "STP"),
+    ("nong-nghiep-moi-truong", "Sở Nông nghiệp và Môi trường", "SNNMT"),
+    ("tai-chinh", "Sở Tài chính", "STC"),
+    ("xay-dung", "Sở Xây dựng", "SXD"),
+    ("khoa-hoc-cong-nghe", "Sở Khoa học và Công nghệ", "SKHCN"),
+    ("van-hoa", "Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL"),
+    ("y-te", "Sở Y tế", "SYT"),
+    ("giao-duc", "Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("cong-thuong", "Sở Công Thương", "SCT"),
+    ("dan-toc-ton-giao", "Sở Dân tộc và Tôn giáo", "SDTTG"),
+    ("van-phong-ubnd", "Văn phòng UBND tỉnh", "VP UBND"),
+    ("cong-an", "Công an tỉnh", "CA tỉnh"),
+]
+
+WORKING_GROUPS = [
+    ("dat-dai-xay-dung", "Tổ công tác liên ngành Đất đai – Xây dựng",
+     "Hỗ trợ cấp xã giải quyết thủ tục đất đai, cấp phép xây dựng nhà ở riêng lẻ.",
+     ["nong-nghiep-moi-truong", "xay-dung"]),
+    ("chuyen-doi-so", "Tổ công tác Chuyển đổi số và Dịch vụ công trực tuyến",
+     "Hỗ trợ VNeID, Cổng Dịch vụ công, chữ ký số, số hóa hồ sơ, hệ thống một cửa điện tử.",
+     ["khoa-hoc-cong-nghe", "van-phong-ubnd", "cong-an"]),
+    ("ho-tich-cu-tru", "Tổ công tác Hộ tịch – Chứng thực – Cư trú",
+     "Hỗ trợ nghiệp vụ hộ tịch, chứng thực và phối hợp với Công an xã về cư trú.",
+     ["tu-phap", "cong-an"]),
+    ("an-sinh-xa-hoi", "Tổ công tác An sinh xã hội",
+     "Hỗ trợ trợ cấp xã hội, người có công, hộ nghèo, trợ giúp khẩn cấp.",
+     ["y-te", "noi-vu"]),
+]
+
+# username, full name, role, commune code or department code, position
+ACCOUNTS = [
+    ("tinh.admin", "Nguyễn Văn Quản", Role.PROVINCE_ADMIN, None, "Quản trị hệ thống cấp tỉnh"),
+    ("noivu.chuyenvien", "Trần Thị Nội", Role.HOME_AFFAIRS_PLANNER, "noi-vu", "Chuyên viên Phòng Tổ chức, biên chế"),
+    ("tuphap.chuyenvien", "Lê Minh Pháp", Role.DEPARTMENT_EXPERT, "tu-phap", "Chuyên viên Phòng Hành chính tư pháp"),
+    ("nnmt.chuyenvien", "Phạm Thị Lâm", Role.DEPARTMENT_EXPERT, "nong-nghiep-moi-truong",
+     "Chuyên viên Phòng Quản lý đất đai"),
+    ("tongdai.vien", "Hoàng Thu Đài", Role.HOTLINE_OPERATOR, None, "Điều phối viên đường dây nóng"),
+    ("dilinh.canbo", "K'Brơi Thị Hoa", Role.COMMUNE_OFFICER, 25000, "Công chức Văn phòng – Thống kê"),
+    ("dilinh.lanhdao", "Nguyễn Đức Linh", Role.COMMUNE_LEADER, 25000, "Phó Chủ tịch UBND xã"),
+    ("camly.canbo", "Ka Nhi", Role.COMMUNE_OFFICER, 24787, "Công chức Tư pháp – Hộ tịch"),
+    ("cattien3.canbo", "Đỗ Văn Tiên", Role.COMMUNE_OFFICER, 25162, "Công chức Văn hóa – Xã hội"),
+]
+
+ADMIN_GROUP = "Quản trị cấp tỉnh"
+ADMIN_APPS = {"core", "geo"}
+
+
+def _admin_group():
+    """Province admins manage departments, groups, calendar days and units through the admin site."""
+    group, _created = Group.objects.get_or_create(name=ADMIN_GROUP)
+    perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
+        codename__in=["add_auditevent", "change_auditevent", "delete_auditevent"]
+    )
+    group.permissions.add(*perms)
+    return group
+
+
+@transaction.atomic
+def load(stdout=None, reset_passwords=False):
+    """Load the core demo; return the list of (username, role label, unit) for printing."""
+    if not Commune.objects.filter(province__code=PROVINCE_CODE).exists():
+        load_units()
+    province = Province.objects.get(code=PROVINCE_CODE)
+    departments = {
+        code: services.upsert_department(None, province=province, code=code, name=name, short_name=short)
+        for code, name, short in DEPARTMENTS
+    }
+    password = settings.DEMO_PASSWORD
+    logins = []
+    admin_group = _admin_group()
+    for username, full_name, role, unit, position in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            kwargs = {}
+            if isinstance(unit, int):
+                kwargs["commune"] = Commune.objects.get(code=unit)
+            elif unit:
+                kwargs["department"] = departments[unit]
+            else:
+                kwargs["province"] = province
+            user = services.create_user(
+                None, username=username, full_name=full_name, role=role, password=password, position=position,
+                email=f"{username}@demo.civicdesk.local", **kwargs,
+            )
+        elif reset_passwords:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if role == Role.PROVINCE_ADMIN and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(admin_group)
+        logins.append((username, user.get_role_display(), user.unit_label))
+    users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+    for code, name, purpose, dept_codes in WORKING_GROUPS:
+        members = [u for u in users.values() if u.department_id in {departments[c].pk for c in dept_codes}]
+        services.upsert_working_group(
+            None, province=province, code=code, name=name, purpose=purpose,
+            departments=[departments[c] for c in dept_codes], members=members,
+            leader=members[0] if members else None,
+        )
+    return logins

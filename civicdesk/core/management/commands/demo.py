@@ -1,0 +1,32 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from civicdesk.core import demo
+from civicdesk.core.registry import registry
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu minh họa tỉnh Lâm Đồng (chạy lại an toàn, không tạo trùng) và in các tài khoản minh họa."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset-passwords", action="store_true",
+                            help="Đặt lại mật khẩu các tài khoản minh họa theo DEMO_PASSWORD.")
+        parser.add_argument("--quiet-logins", action="store_true", help="Không in bảng tài khoản.")
+
+    def handle(self, *args, reset_passwords=False, quiet_logins=False, **options):
+        started = time.monotonic()
+        logins = demo.load(self.stdout, reset_passwords=reset_passwords)
+        for _order, name, loader in registry.demo_loaders:
+            step = time.monotonic()
+            loader(self.stdout)
+            self.stdout.write(f"  · {name}: {time.monotonic() - step:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu minh họa Lâm Đồng sẵn sàng ({time.monotonic() - started:.1f} s)."))
+        if quiet_logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Tài khoản minh họa (mật khẩu: {settings.DEMO_PASSWORD}):")
+        width = max(len(u) for u, _r, _unit in logins)
+        for username, role, unit in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {role} — {unit}")

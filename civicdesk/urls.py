@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from civicdesk.api.urls import api
+
+admin.site.site_header = "CivicDesk — Quản trị"
+admin.site.site_title = "CivicDesk"
+
+urlpatterns = [
+    path("", include("civicdesk.core.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("communes/", include("civicdesk.geo.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
