@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdesk.geo import services
 from civicdesk.geo.models import Commune, Hamlet
@@ -34,8 +34,14 @@ class HamletOut(Schema):
 
 
 def _commune_out(c):
-    return {"code": c.code, "name": c.name, "division_type": c.division_type, "province_code": c.province.code,
-            "lat": c.lat, "lon": c.lon}
+    return {
+        "code": c.code,
+        "name": c.name,
+        "division_type": c.division_type,
+        "province_code": c.province.code,
+        "lat": c.lat,
+        "lon": c.lon,
+    }
 
 
 @router.get("/communes", response=list[CommuneOut], summary="Đơn vị cấp xã mà người dùng được xem")
@@ -48,8 +54,9 @@ def list_communes(request, province: int | None = None):
 
 @router.get("/communes/{code}", response=CommuneOut)
 def get_commune(request, code: int):
-    return _commune_out(get_object_or_404(Commune.objects.visible_to(request.user).select_related("province"),
-                                          code=code))
+    return _commune_out(
+        get_object_or_404(Commune.objects.visible_to(request.user).select_related("province"), code=code)
+    )
 
 
 @router.get("/communes/{code}/hamlets", response=list[HamletOut])
@@ -61,4 +68,4 @@ def list_hamlets(request, code: int):
 @router.post("/communes/{code}/hamlets", response={201: HamletOut})
 def create_hamlet(request, code: int, payload: HamletIn):
     commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
-    return 201, services.add_hamlet(request.user, commune, **payload.dict())
+    return Status(201, services.add_hamlet(request.user, commune, **payload.dict()))

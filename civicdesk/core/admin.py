@@ -19,8 +19,21 @@ class UserAdmin(BaseUserAdmin):
         (_("Mốc thời gian"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "commune", "department",
-                                                 "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "role",
+                    "commune",
+                    "department",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 

@@ -15,7 +15,9 @@ def _calendar_card(request):
     calendar = get_calendar()
     today = timezone.localdate()
     upcoming = []
-    entries = {e.date: e for e in CalendarDay.objects.filter(date__gte=today, date__lte=today + timedelta(days=90))}
+    entries = {
+        e.date: e for e in CalendarDay.objects.filter(date__gte=today, date__lte=today + timedelta(days=90))
+    }
     for offset in range(90):
         day = today + timedelta(days=offset)
         name = calendar.holiday_name(day) or (entries[day].note if day in entries else None)
@@ -47,7 +49,9 @@ def _commune_card(request):
     return {
         "commune": commune,
         "hamlets": commune.hamlets.count(),
-        "colleagues": User.objects.filter(commune=commune, is_active=True).exclude(pk=request.user.pk).count(),
+        "colleagues": User.objects.filter(commune=commune, is_active=True)
+        .exclude(pk=request.user.pk)
+        .count(),
         "can_manage": request.user.role in (Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER),
     }
 
@@ -69,6 +73,8 @@ def register():
     registry.add_nav(_("Lịch làm việc"), "calendar", order=90)
 
     registry.add_panel("core/panels/commune.html", _commune_card, roles=COMMUNE_ROLES, order=10)
-    registry.add_panel("core/panels/department.html", _department_card, roles={Role.DEPARTMENT_EXPERT}, order=10)
+    registry.add_panel(
+        "core/panels/department.html", _department_card, roles={Role.DEPARTMENT_EXPERT}, order=10
+    )
     registry.add_panel("core/panels/province.html", _province_card, roles=PROVINCE_ROLES, order=10)
     registry.add_panel("core/panels/calendar.html", _calendar_card, order=900)

@@ -12,7 +12,7 @@ from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import load_units
 
 from . import services
-from .models import Department, User
+from .models import User
 from .roles import Role
 
 PROVINCE_CODE = 68
@@ -34,27 +34,56 @@ DEPARTMENTS = [
 ]
 
 WORKING_GROUPS = [
-    ("dat-dai-xay-dung", "Tổ công tác liên ngành Đất đai – Xây dựng",
-     "Hỗ trợ cấp xã giải quyết thủ tục đất đai, cấp phép xây dựng nhà ở riêng lẻ.",
-     ["nong-nghiep-moi-truong", "xay-dung"]),
-    ("chuyen-doi-so", "Tổ công tác Chuyển đổi số và Dịch vụ công trực tuyến",
-     "Hỗ trợ VNeID, Cổng Dịch vụ công, chữ ký số, số hóa hồ sơ, hệ thống một cửa điện tử.",
-     ["khoa-hoc-cong-nghe", "van-phong-ubnd", "cong-an"]),
-    ("ho-tich-cu-tru", "Tổ công tác Hộ tịch – Chứng thực – Cư trú",
-     "Hỗ trợ nghiệp vụ hộ tịch, chứng thực và phối hợp với Công an xã về cư trú.",
-     ["tu-phap", "cong-an"]),
-    ("an-sinh-xa-hoi", "Tổ công tác An sinh xã hội",
-     "Hỗ trợ trợ cấp xã hội, người có công, hộ nghèo, trợ giúp khẩn cấp.",
-     ["y-te", "noi-vu"]),
+    (
+        "dat-dai-xay-dung",
+        "Tổ công tác liên ngành Đất đai – Xây dựng",
+        "Hỗ trợ cấp xã giải quyết thủ tục đất đai, cấp phép xây dựng nhà ở riêng lẻ.",
+        ["nong-nghiep-moi-truong", "xay-dung"],
+    ),
+    (
+        "chuyen-doi-so",
+        "Tổ công tác Chuyển đổi số và Dịch vụ công trực tuyến",
+        "Hỗ trợ VNeID, Cổng Dịch vụ công, chữ ký số, số hóa hồ sơ, hệ thống một cửa điện tử.",
+        ["khoa-hoc-cong-nghe", "van-phong-ubnd", "cong-an"],
+    ),
+    (
+        "ho-tich-cu-tru",
+        "Tổ công tác Hộ tịch – Chứng thực – Cư trú",
+        "Hỗ trợ nghiệp vụ hộ tịch, chứng thực và phối hợp với Công an xã về cư trú.",
+        ["tu-phap", "cong-an"],
+    ),
+    (
+        "an-sinh-xa-hoi",
+        "Tổ công tác An sinh xã hội",
+        "Hỗ trợ trợ cấp xã hội, người có công, hộ nghèo, trợ giúp khẩn cấp.",
+        ["y-te", "noi-vu"],
+    ),
 ]
 
 # username, full name, role, commune code or department code, position
 ACCOUNTS = [
     ("tinh.admin", "Nguyễn Văn Quản", Role.PROVINCE_ADMIN, None, "Quản trị hệ thống cấp tỉnh"),
-    ("noivu.chuyenvien", "Trần Thị Nội", Role.HOME_AFFAIRS_PLANNER, "noi-vu", "Chuyên viên Phòng Tổ chức, biên chế"),
-    ("tuphap.chuyenvien", "Lê Minh Pháp", Role.DEPARTMENT_EXPERT, "tu-phap", "Chuyên viên Phòng Hành chính tư pháp"),
-    ("nnmt.chuyenvien", "Phạm Thị Lâm", Role.DEPARTMENT_EXPERT, "nong-nghiep-moi-truong",
-     "Chuyên viên Phòng Quản lý đất đai"),
+    (
+        "noivu.chuyenvien",
+        "Trần Thị Nội",
+        Role.HOME_AFFAIRS_PLANNER,
+        "noi-vu",
+        "Chuyên viên Phòng Tổ chức, biên chế",
+    ),
+    (
+        "tuphap.chuyenvien",
+        "Lê Minh Pháp",
+        Role.DEPARTMENT_EXPERT,
+        "tu-phap",
+        "Chuyên viên Phòng Hành chính tư pháp",
+    ),
+    (
+        "nnmt.chuyenvien",
+        "Phạm Thị Lâm",
+        Role.DEPARTMENT_EXPERT,
+        "nong-nghiep-moi-truong",
+        "Chuyên viên Phòng Quản lý đất đai",
+    ),
     ("tongdai.vien", "Hoàng Thu Đài", Role.HOTLINE_OPERATOR, None, "Điều phối viên đường dây nóng"),
     ("dilinh.canbo", "K'Brơi Thị Hoa", Role.COMMUNE_OFFICER, 25000, "Công chức Văn phòng – Thống kê"),
     ("dilinh.lanhdao", "Nguyễn Đức Linh", Role.COMMUNE_LEADER, 25000, "Phó Chủ tịch UBND xã"),
@@ -100,8 +129,14 @@ def load(stdout=None, reset_passwords=False):
             else:
                 kwargs["province"] = province
             user = services.create_user(
-                None, username=username, full_name=full_name, role=role, password=password, position=position,
-                email=f"{username}@demo.civicdesk.local", **kwargs,
+                None,
+                username=username,
+                full_name=full_name,
+                role=role,
+                password=password,
+                position=position,
+                email=f"{username}@demo.civicdesk.local",
+                **kwargs,
             )
         elif reset_passwords:
             user.set_password(password)
@@ -115,8 +150,13 @@ def load(stdout=None, reset_passwords=False):
     for code, name, purpose, dept_codes in WORKING_GROUPS:
         members = [u for u in users.values() if u.department_id in {departments[c].pk for c in dept_codes}]
         services.upsert_working_group(
-            None, province=province, code=code, name=name, purpose=purpose,
-            departments=[departments[c] for c in dept_codes], members=members,
+            None,
+            province=province,
+            code=code,
+            name=name,
+            purpose=purpose,
+            departments=[departments[c] for c in dept_codes],
+            members=members,
             leader=members[0] if members else None,
         )
     return logins

@@ -12,7 +12,7 @@ from .models import CalendarDay
 
 
 def _key(kind, value):
-    return "login-fail:%s:%s" % (kind, hashlib.sha256(value.encode()).hexdigest()[:32])
+    return f"login-fail:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -42,7 +42,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         # A shared office address gets more room than one account before it is locked.
         if (cache.get(user_key, 0) >= limit) or (cache.get(ip_key, 0) >= limit * 4):
             raise ValidationError(
-                self.error_messages["locked"], code="locked",
+                self.error_messages["locked"],
+                code="locked",
                 params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
             )
         try:
@@ -55,7 +56,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 except ValueError:
                     cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
             audit.record(
-                None, audit.Action.LOGIN_FAILED, object_type="auth.login",
+                None,
+                audit.Action.LOGIN_FAILED,
+                object_type="auth.login",
                 object_repr=(self.data.get("username") or "")[:200],
             )
             raise
@@ -71,7 +74,8 @@ class CalendarDayForm(forms.Form):
 
 class WorkcalCalculatorForm(forms.Form):
     start = forms.DateTimeField(
-        label=_("Thời điểm bắt đầu"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Thời điểm bắt đầu"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     amount = forms.IntegerField(label=_("Số lượng"), min_value=0, max_value=365)

@@ -10,7 +10,7 @@ import importlib
 import logging
 import traceback
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
@@ -24,7 +24,9 @@ class JobProgress:
         self.job_id = job_id
 
     def __call__(self, percent, message=""):
-        Job.objects.filter(pk=self.job_id).update(progress=max(0, min(100, int(percent))), message=str(message)[:255])
+        Job.objects.filter(pk=self.job_id).update(
+            progress=max(0, min(100, int(percent))), message=str(message)[:255]
+        )
 
 
 def start_job(user, kind, title, target, **kwargs):
@@ -47,7 +49,9 @@ def execute(job_id, target, kwargs):
     except Exception as exc:
         log.exception("Job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:255],
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=str(exc)[:255],
             error=traceback.format_exc()[-5000:],
         )
         return
@@ -58,5 +62,5 @@ def execute(job_id, target, kwargs):
 
 @db_task()
 def run_job(job_id, target, kwargs):
-    close_old_connections()
+    # db_task already closes stale connections around the task (outside immediate mode).
     execute(job_id, target, kwargs)

@@ -47,7 +47,8 @@ class Registry:
 
     def nav_for(self, user):
         return [
-            item for item in self.nav
+            item
+            for item in self.nav
             if (item.roles is None or user.role in item.roles or user.is_superuser)
             and (not item.staff_only or user.is_staff)
         ]

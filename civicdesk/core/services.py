@@ -17,13 +17,32 @@ def _require_admin(actor):
 
 
 @transaction.atomic
-def create_user(actor, *, username, full_name, role, password=None, commune=None, department=None, province=None,
-                phone="", email="", position=""):
+def create_user(
+    actor,
+    *,
+    username,
+    full_name,
+    role,
+    password=None,
+    commune=None,
+    department=None,
+    province=None,
+    phone="",
+    email="",
+    position="",
+):
     """Create an account. `actor=None` is the system (demo loader, management commands)."""
     _require_admin(actor)
     user = User(
-        username=username, full_name=full_name, role=role, commune=commune, department=department,
-        province=province, phone=phone, email=email, position=position,
+        username=username,
+        full_name=full_name,
+        role=role,
+        commune=commune,
+        department=department,
+        province=province,
+        phone=phone,
+        email=email,
+        position=position,
     )
     user.full_clean(exclude=["password"])
     if password:
@@ -39,7 +58,9 @@ def create_user(actor, *, username, full_name, role, password=None, commune=None
 def upsert_department(actor, *, province, code, name, short_name="", email="", phone=""):
     _require_admin(actor)
     dept, created = Department.objects.update_or_create(
-        province=province, code=code, defaults={"name": name, "short_name": short_name, "email": email, "phone": phone}
+        province=province,
+        code=code,
+        defaults={"name": name, "short_name": short_name, "email": email, "phone": phone},
     )
     if created:
         audit.record(actor, audit.Action.CREATE, dept)
@@ -106,7 +127,9 @@ def authenticate_token(raw):
     if not raw or not raw.startswith("cd_"):
         return None
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
@@ -117,6 +140,13 @@ def authenticate_token(raw):
 
 
 __all__ = [
-    "Role", "authenticate_token", "create_user", "issue_api_token", "remove_calendar_day", "revoke_api_token",
-    "set_calendar_day", "upsert_department", "upsert_working_group",
+    "Role",
+    "authenticate_token",
+    "create_user",
+    "issue_api_token",
+    "remove_calendar_day",
+    "revoke_api_token",
+    "set_calendar_day",
+    "upsert_department",
+    "upsert_working_group",
 ]

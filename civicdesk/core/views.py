@@ -52,9 +52,14 @@ def _upcoming_days(calendar, start, horizon=120):
         name = calendar.holiday_name(day)
         entry = entries.get(day)
         if name or entry:
-            rows.append({
-                "date": day, "holiday": name, "entry": entry, "working": calendar.is_working_day(day),
-            })
+            rows.append(
+                {
+                    "date": day,
+                    "holiday": name,
+                    "entry": entry,
+                    "working": calendar.is_working_day(day),
+                }
+            )
     return rows
 
 
@@ -63,9 +68,13 @@ def calendar_view(request):
     calendar = get_calendar()
     today = timezone.localdate()
     form = CalendarDayForm()
-    calc_form = WorkcalCalculatorForm(initial={
-        "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "amount": 3, "unit": "d",
-    })
+    calc_form = WorkcalCalculatorForm(
+        initial={
+            "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "amount": 3,
+            "unit": "d",
+        }
+    )
     context = {
         "rows": _upcoming_days(calendar, today, horizon=400),
         "entries": CalendarDay.objects.filter(date__gte=today - timedelta(days=30)),
@@ -84,17 +93,29 @@ def calendar_day_add(request):
         raise PermissionDenied
     form = CalendarDayForm(request.POST)
     if form.is_valid():
-        services.set_calendar_day(request.user, day=form.cleaned_data["date"], kind=form.cleaned_data["kind"],
-                                  note=form.cleaned_data["note"])
+        services.set_calendar_day(
+            request.user,
+            day=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, _("Đã lưu ngày điều chỉnh lịch làm việc."))
         return redirect("calendar")
     calendar = get_calendar()
     today = timezone.localdate()
-    return render(request, "core/calendar.html", {
-        "rows": _upcoming_days(calendar, today, horizon=400),
-        "entries": CalendarDay.objects.filter(date__gte=today - timedelta(days=30)),
-        "form": form, "calc_form": WorkcalCalculatorForm(), "periods": calendar.periods, "can_edit": True,
-    }, status=400)
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "rows": _upcoming_days(calendar, today, horizon=400),
+            "entries": CalendarDay.objects.filter(date__gte=today - timedelta(days=30)),
+            "form": form,
+            "calc_form": WorkcalCalculatorForm(),
+            "periods": calendar.periods,
+            "can_edit": True,
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -125,9 +146,13 @@ def calendar_calculate(request):
 @login_required
 def organisation(request):
     departments = Department.objects.visible_to(request.user).filter(is_active=True)
-    groups = WorkingGroup.objects.filter(province_id=request.user.province_id, is_active=True).prefetch_related(
-        "departments"
-    ) if request.user.province_id else WorkingGroup.objects.none()
+    groups = (
+        WorkingGroup.objects.filter(province_id=request.user.province_id, is_active=True).prefetch_related(
+            "departments"
+        )
+        if request.user.province_id
+        else WorkingGroup.objects.none()
+    )
     return render(request, "core/organisation.html", {"departments": departments, "groups": groups})
 
 
@@ -136,7 +161,9 @@ def api_tokens(request):
     new_token = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.issue_api_token(request.user, request.user, name=form.cleaned_data["name"])
+        _token, new_token = services.issue_api_token(
+            request.user, request.user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/api_tokens.html", {"tokens": tokens, "form": form, "new_token": new_token})

@@ -163,10 +163,13 @@ class WorkCalendar:
 
     @property
     def hours_per_day(self):
-        return sum(
-            (datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds()
-            for start, end in self.periods
-        ) / 3600
+        return (
+            sum(
+                (datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds()
+                for start, end in self.periods
+            )
+            / 3600
+        )
 
     def working_days_between(self, start, end):
         """Elapsed office time expressed in working days (a fraction), for averages in reports."""

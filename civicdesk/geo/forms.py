@@ -16,7 +16,9 @@ class CoordinatesForm(forms.Form):
 
 
 class HamletImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp CSV"), help_text=_("Cột: commune_code, name, kind, lat, lon, population"))
+    file = forms.FileField(
+        label=_("Tệp CSV"), help_text=_("Cột: commune_code, name, kind, lat, lon, population")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -42,7 +42,9 @@ class Commune(models.Model):
     name = models.CharField(_("tên"), max_length=120)
     codename = models.SlugField(max_length=120)
     division_type = models.CharField(_("loại"), max_length=10, choices=Type.choices)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
+    )
     lat = models.FloatField(
         _("vĩ độ"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
@@ -72,7 +74,9 @@ class Hamlet(models.Model):
         TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
         KHAC = "khac", _("Khác")
 
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="hamlets", verbose_name=_("xã"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="hamlets", verbose_name=_("xã")
+    )
     name = models.CharField(_("tên"), max_length=120)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.THON)
     lat = models.FloatField(
@@ -85,11 +89,15 @@ class Hamlet(models.Model):
 
     class Meta:
         ordering = ["commune", "name"]
-        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="geo_hamlet_unique_name_per_commune")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="geo_hamlet_unique_name_per_commune")
+        ]
         verbose_name = _("thôn, tổ dân phố")
         verbose_name_plural = _("thôn, tổ dân phố")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}" if not self.name.lower().startswith(
-            str(self.get_kind_display()).lower()
-        ) else self.name
+        return (
+            f"{self.get_kind_display()} {self.name}"
+            if not self.name.lower().startswith(str(self.get_kind_display()).lower())
+            else self.name
+        )

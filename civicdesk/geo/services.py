@@ -37,7 +37,9 @@ def load_units(provinces=None):
     created = updated = 0
     for item in data:
         values = {
-            "name": item["name"], "codename": item["codename"], "division_type": item["division_type"],
+            "name": item["name"],
+            "codename": item["codename"],
+            "division_type": item["division_type"],
             "phone_code": item.get("phone_code"),
         }
         province = existing_p.get(item["code"])
@@ -56,8 +58,10 @@ def load_units(provinces=None):
         province = existing_p[item["code"]]
         for ward in item["wards"]:
             values = {
-                "name": ward["name"], "codename": ward["codename"],
-                "division_type": _TYPES[ward["division_type"]], "province_id": province.pk,
+                "name": ward["name"],
+                "codename": ward["codename"],
+                "division_type": _TYPES[ward["division_type"]],
+                "province_id": province.pk,
             }
             commune = existing_c.get(ward["code"])
             if commune is None:
@@ -67,10 +71,14 @@ def load_units(provinces=None):
                     setattr(commune, k, v)
                 to_update.append(commune)
     Commune.objects.bulk_create(to_create, batch_size=1000)
-    Commune.objects.bulk_update(to_update, ["name", "codename", "division_type", "province_id"], batch_size=1000)
+    Commune.objects.bulk_update(
+        to_update, ["name", "codename", "division_type", "province_id"], batch_size=1000
+    )
     return {
-        "provinces": len(data), "communes": sum(len(p["wards"]) for p in data),
-        "created": created + len(to_create), "updated": updated + len(to_update),
+        "provinces": len(data),
+        "communes": sum(len(p["wards"]) for p in data),
+        "created": created + len(to_create),
+        "updated": updated + len(to_update),
     }
 
 
@@ -110,7 +118,12 @@ def delete_hamlet(actor, hamlet):
 HAMLET_COLUMNS = ["commune_code", "name", "kind", "lat", "lon", "population"]
 _KIND_ALIASES = {
     **{k: k for k in Hamlet.Kind.values},
-    "thôn": "thon", "bon": "bon", "buôn": "buon", "ấp": "ap", "tổ dân phố": "to_dan_pho", "tdp": "to_dan_pho",
+    "thôn": "thon",
+    "bon": "bon",
+    "buôn": "buon",
+    "ấp": "ap",
+    "tổ dân phố": "to_dan_pho",
+    "tdp": "to_dan_pho",
     "khác": "khac",
 }
 
@@ -133,12 +146,16 @@ def _number(value, line, column, errors, lo, hi, integer=False):
     try:
         number = int(value) if integer else float(value)
     except ValueError:
-        errors.append(_("Dòng %(line)s, cột %(col)s: “%(value)s” không phải là số.") % {
-            "line": line, "col": column, "value": value})
+        errors.append(
+            _("Dòng %(line)s, cột %(col)s: “%(value)s” không phải là số.")
+            % {"line": line, "col": column, "value": value}
+        )
         return None
     if not lo <= number <= hi:
-        errors.append(_("Dòng %(line)s, cột %(col)s: giá trị %(value)s nằm ngoài khoảng cho phép.") % {
-            "line": line, "col": column, "value": value})
+        errors.append(
+            _("Dòng %(line)s, cột %(col)s: giá trị %(value)s nằm ngoài khoảng cho phép.")
+            % {"line": line, "col": column, "value": value}
+        )
     return number
 
 
@@ -161,22 +178,30 @@ def import_hamlets(actor, text, *, dry_run=False):
         name = (row.get("name") or "").strip()
         commune = communes.get(int(code)) if code.isdigit() else None
         if commune is None:
-            report.errors.append(_("Dòng %(line)s: mã xã “%(code)s” không tồn tại.") % {"line": line, "code": code})
+            report.errors.append(
+                _("Dòng %(line)s: mã xã “%(code)s” không tồn tại.") % {"line": line, "code": code}
+            )
         elif actor is not None and not can_manage_commune(actor, commune):
-            report.errors.append(_("Dòng %(line)s: bạn không có quyền cập nhật %(name)s.") % {
-                "line": line, "name": commune.name})
+            report.errors.append(
+                _("Dòng %(line)s: bạn không có quyền cập nhật %(name)s.")
+                % {"line": line, "name": commune.name}
+            )
         if not name:
             report.errors.append(_("Dòng %(line)s: thiếu tên thôn, tổ dân phố.") % {"line": line})
         kind_raw = (row.get("kind") or "thon").strip().lower()
         kind = _KIND_ALIASES.get(kind_raw)
         if kind is None:
-            report.errors.append(_("Dòng %(line)s: loại “%(kind)s” không hợp lệ.") % {"line": line, "kind": kind_raw})
+            report.errors.append(
+                _("Dòng %(line)s: loại “%(kind)s” không hợp lệ.") % {"line": line, "kind": kind_raw}
+            )
         lat = _number(row.get("lat"), line, "lat", report.errors, -90, 90)
         lon = _number(row.get("lon"), line, "lon", report.errors, -180, 180)
         population = _number(row.get("population"), line, "population", report.errors, 0, 10**7, integer=True)
         if commune and name:
             if (commune.pk, name.lower()) in seen:
-                report.errors.append(_("Dòng %(line)s: “%(name)s” bị lặp trong tệp.") % {"line": line, "name": name})
+                report.errors.append(
+                    _("Dòng %(line)s: “%(name)s” bị lặp trong tệp.") % {"line": line, "name": name}
+                )
             seen.add((commune.pk, name.lower()))
         rows.append((commune, name, kind, lat, lon, population))
     if report.errors or dry_run:
@@ -184,14 +209,27 @@ def import_hamlets(actor, text, *, dry_run=False):
     with transaction.atomic():
         for commune, name, kind, lat, lon, population in rows:
             _hamlet, created = Hamlet.objects.update_or_create(
-                commune=commune, name=name, defaults={"kind": kind, "lat": lat, "lon": lon, "population": population}
+                commune=commune,
+                name=name,
+                defaults={"kind": kind, "lat": lat, "lon": lon, "population": population},
             )
             report.created += created
             report.updated += not created
-        audit.record(actor, audit.Action.IMPORT, object_type="geo.hamlet",
-                     object_repr=_("%(n)s thôn, tổ dân phố") % {"n": len(rows)},
-                     changes={"created": report.created, "updated": report.updated})
+        audit.record(
+            actor,
+            audit.Action.IMPORT,
+            object_type="geo.hamlet",
+            object_repr=_("%(n)s thôn, tổ dân phố") % {"n": len(rows)},
+            changes={"created": report.created, "updated": report.updated},
+        )
     return report
 
 
-__all__ = ["ValidationError", "add_hamlet", "delete_hamlet", "import_hamlets", "load_units", "set_coordinates"]
+__all__ = [
+    "ValidationError",
+    "add_hamlet",
+    "delete_hamlet",
+    "import_hamlets",
+    "load_units",
+    "set_coordinates",
+]

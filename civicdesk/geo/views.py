@@ -19,7 +19,7 @@ def commune_list(request):
     user = request.user
     if user.is_commune_user:
         return redirect("commune_detail", code=user.commune.code)
-    communes = Commune.objects.visible_to(user).annotate(hamlet_count=Count("hamlets"))
+    communes = Commune.objects.visible_to(user).annotate(hamlet_count=Count("hamlets")).order_by("name")
     query = request.GET.get("q", "").strip()
     if query:
         communes = communes.filter(Q(name__icontains=query) | Q(code__startswith=query))
@@ -27,8 +27,13 @@ def commune_list(request):
     if kind in Commune.Type.values:
         communes = communes.filter(division_type=kind)
     page = Paginator(communes.select_related("province"), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "type": kind, "types": Commune.Type.choices,
-               "import_form": HamletImportForm() if user.is_province_admin else None}
+    context = {
+        "page": page,
+        "query": query,
+        "type": kind,
+        "types": Commune.Type.choices,
+        "import_form": HamletImportForm() if user.is_province_admin else None,
+    }
     template = "geo/includes/commune_rows.html" if request.htmx else "geo/commune_list.html"
     return render(request, template, context)
 
@@ -40,13 +45,17 @@ def _commune_for(request, code):
 @login_required
 def commune_detail(request, code):
     commune = _commune_for(request, code)
-    return render(request, "geo/commune_detail.html", {
-        "commune": commune,
-        "hamlets": commune.hamlets.all(),
-        "can_manage": can_manage_commune(request.user, commune),
-        "form": HamletForm(),
-        "coord_form": CoordinatesForm(initial={"lat": commune.lat, "lon": commune.lon}),
-    })
+    return render(
+        request,
+        "geo/commune_detail.html",
+        {
+            "commune": commune,
+            "hamlets": commune.hamlets.all(),
+            "can_manage": can_manage_commune(request.user, commune),
+            "form": HamletForm(),
+            "coord_form": CoordinatesForm(initial={"lat": commune.lat, "lon": commune.lon}),
+        },
+    )
 
 
 @login_required
@@ -82,8 +91,11 @@ def hamlet_delete(request, code, hamlet_id):
         raise PermissionDenied
     services.delete_hamlet(request.user, hamlet)
     if request.htmx:
-        return render(request, "geo/includes/hamlets.html", {
-            "commune": commune, "hamlets": commune.hamlets.all(), "can_manage": True, "form": HamletForm()})
+        return render(
+            request,
+            "geo/includes/hamlets.html",
+            {"commune": commune, "hamlets": commune.hamlets.all(), "can_manage": True, "form": HamletForm()},
+        )
     messages.success(request, _("Đã xóa."))
     return redirect("commune_detail", code=commune.code)
 
@@ -99,9 +111,18 @@ def commune_coordinates(request, code):
         services.set_coordinates(request.user, commune, **form.cleaned_data)
         messages.success(request, _("Đã cập nhật tọa độ."))
         return redirect("commune_detail", code=commune.code)
-    return render(request, "geo/commune_detail.html", {
-        "commune": commune, "hamlets": commune.hamlets.all(), "can_manage": True, "form": HamletForm(),
-        "coord_form": form}, status=400)
+    return render(
+        request,
+        "geo/commune_detail.html",
+        {
+            "commune": commune,
+            "hamlets": commune.hamlets.all(),
+            "can_manage": True,
+            "form": HamletForm(),
+            "coord_form": form,
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -113,8 +134,10 @@ def hamlet_import(request):
     if request.method == "POST" and form.is_valid():
         report = services.import_hamlets(request.user, form.cleaned_data["file"])
         if report.ok:
-            messages.success(request, _("Đã nhập: %(c)s thôn mới, %(u)s cập nhật.") % {
-                "c": report.created, "u": report.updated})
+            messages.success(
+                request,
+                _("Đã nhập: %(c)s thôn mới, %(u)s cập nhật.") % {"c": report.created, "u": report.updated},
+            )
             return redirect("commune_list")
     status = 400 if report is not None and not report.ok else 200
     return render(request, "geo/hamlet_import.html", {"form": form, "report": report}, status=status)

@@ -27,7 +27,9 @@ class Department(models.Model):
 
     class Meta:
         ordering = ["province", "name"]
-        constraints = [models.UniqueConstraint(fields=["province", "code"], name="core_department_code_per_province")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="core_department_code_per_province")
+        ]
         verbose_name = _("sở, ngành")
         verbose_name_plural = _("sở, ngành")
 
@@ -42,18 +44,27 @@ class WorkingGroup(models.Model):
     code = models.SlugField(_("mã"), max_length=40)
     name = models.CharField(_("tên"), max_length=200)
     purpose = models.TextField(_("nhiệm vụ"), blank=True)
-    departments = models.ManyToManyField(Department, related_name="working_groups", verbose_name=_("sở, ngành"))
+    departments = models.ManyToManyField(
+        Department, related_name="working_groups", verbose_name=_("sở, ngành")
+    )
     leader = models.ForeignKey(
-        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="led_groups",
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
         verbose_name=_("tổ trưởng"),
     )
-    members = models.ManyToManyField("core.User", blank=True, related_name="working_groups",
-                                     verbose_name=_("thành viên"))
+    members = models.ManyToManyField(
+        "core.User", blank=True, related_name="working_groups", verbose_name=_("thành viên")
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:
         ordering = ["province", "name"]
-        constraints = [models.UniqueConstraint(fields=["province", "code"], name="core_group_code_per_province")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="core_group_code_per_province")
+        ]
         verbose_name = _("tổ công tác liên ngành")
         verbose_name_plural = _("tổ công tác liên ngành")
 

@@ -28,13 +28,27 @@ class User(AbstractUser):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[phone_validator])
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices, default=Role.COMMUNE_OFFICER)
     province = models.ForeignKey(
-        "geo.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("tỉnh")
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("tỉnh"),
     )
     commune = models.ForeignKey(
-        "geo.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("xã")
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("xã"),
     )
     department = models.ForeignKey(
-        "core.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        "core.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("sở, ngành"),
     )
     position = models.CharField(_("chức vụ"), max_length=120, blank=True)

@@ -8,11 +8,16 @@ from civicdesk.core.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu minh họa tỉnh Lâm Đồng (chạy lại an toàn, không tạo trùng) và in các tài khoản minh họa."
+    help = (
+        "Nạp dữ liệu minh họa tỉnh Lâm Đồng (chạy lại an toàn, không tạo trùng) và in các tài khoản minh họa."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset-passwords", action="store_true",
-                            help="Đặt lại mật khẩu các tài khoản minh họa theo DEMO_PASSWORD.")
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Đặt lại mật khẩu các tài khoản minh họa theo DEMO_PASSWORD.",
+        )
         parser.add_argument("--quiet-logins", action="store_true", help="Không in bảng tài khoản.")
 
     def handle(self, *args, reset_passwords=False, quiet_logins=False, **options):
@@ -22,7 +27,9 @@ class Command(BaseCommand):
             step = time.monotonic()
             loader(self.stdout)
             self.stdout.write(f"  · {name}: {time.monotonic() - step:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Dữ liệu minh họa Lâm Đồng sẵn sàng ({time.monotonic() - started:.1f} s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Dữ liệu minh họa Lâm Đồng sẵn sàng ({time.monotonic() - started:.1f} s).")
+        )
         if quiet_logins:
             return
         self.stdout.write("")

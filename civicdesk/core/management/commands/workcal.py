@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="Cộng N ngày (Nd) hoặc N giờ (Nh) làm việc vào một thời điểm.")
-        add.add_argument("start", help="Thời điểm ISO 8601, ví dụ 2026-02-13T16:30 (giờ Việt Nam nếu không ghi múi).")
+        add.add_argument(
+            "start", help="Thời điểm ISO 8601, ví dụ 2026-02-13T16:30 (giờ Việt Nam nếu không ghi múi)."
+        )
         add.add_argument("duration", help="3d = 3 ngày làm việc, 8h = 8 giờ làm việc.")
         check = sub.add_parser("day", help="Cho biết một ngày có phải ngày làm việc không.")
         check.add_argument("date")
@@ -30,10 +32,16 @@ class Command(BaseCommand):
         try:
             start = datetime.fromisoformat(options["start"])
         except ValueError as exc:
-            raise CommandError(f"Thời điểm không hợp lệ: {options['start']!r} (ví dụ 2026-02-13T16:30)") from exc
+            raise CommandError(
+                f"Thời điểm không hợp lệ: {options['start']!r} (ví dụ 2026-02-13T16:30)"
+            ) from exc
         try:
             unit, amount = parse_duration(options["duration"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        result = calendar.add_working_days(start, amount) if unit == "d" else calendar.add_working_hours(start, amount)
+        result = (
+            calendar.add_working_days(start, amount)
+            if unit == "d"
+            else calendar.add_working_hours(start, amount)
+        )
         self.stdout.write(result.isoformat())

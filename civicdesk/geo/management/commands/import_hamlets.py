@@ -25,4 +25,6 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(self.style.SUCCESS("Tệp hợp lệ (chạy thử, chưa ghi)."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Đã nhập: {report.created} mới, {report.updated} cập nhật."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã nhập: {report.created} mới, {report.updated} cập nhật.")
+            )

@@ -1,0 +1,38 @@
+from civicdesk.core.jobs import start_job
+from civicdesk.core.models import Job
+
+
+def count_to(job, n):
+    for i in range(n):
+        job((i + 1) * 100 // n, f"{i + 1}/{n}")
+    return {"counted": n}
+
+
+def explode(job):
+    job(10, "bắt đầu")
+    raise RuntimeError("hỏng")
+
+
+def test_job_runs_and_records_progress(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(alice, "test", "Đếm", "tests.core.test_jobs.count_to", n=4)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.progress == 100 and job.result == {"counted": 4}
+
+
+def test_failed_job_keeps_the_error(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(alice, "test", "Nổ", "tests.core.test_jobs.explode")
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "hỏng" in job.message and "RuntimeError" in job.error
+
+
+def test_progress_page_polls_until_done_and_is_private(client_for, alice, charlie):
+    job = Job.objects.create(kind="test", title="Nhập dữ liệu", created_by=alice, progress=40)
+    client = client_for(alice)
+    partial = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in partial and "40%" in partial and "<html" not in partial
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=100)
+    assert "hx-trigger" not in client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    client.logout()
+    assert client_for(charlie).get(f"/jobs/{job.pk}/").status_code == 404
