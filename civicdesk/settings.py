@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "civicdesk.geo",
     "civicdesk.core",
+    "civicdesk.handbook",
+    "civicdesk.assistant",
+    "civicdesk.hotline",
+    "civicdesk.servicedesk",
+    "civicdesk.staffing",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +253,9 @@ else:
 WORKCAL_OFFICE_HOURS = env("WORKCAL_OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "civicdesk-demo")
+
+# Handbook: a record not verified for this many months is flagged stale in the editor's queue.
+HANDBOOK_STALE_MONTHS = envint("HANDBOOK_STALE_MONTHS", 12)
 
 LOGGING = {
     "version": 1,

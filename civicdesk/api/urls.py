@@ -1,9 +1,14 @@
 """Mounts each domain's router on the one API object."""
 
-from . import core, geo
+from . import assistant, core, geo, handbook, hotline, servicedesk, staffing
 from .base import api
 
 api.add_router("/", core.router)
 api.add_router("/geo", geo.router)
+api.add_router("/handbook", handbook.router)
+api.add_router("/assistant", assistant.router)
+api.add_router("/hotline", hotline.router)
+api.add_router("/servicedesk", servicedesk.router)
+api.add_router("/staffing", staffing.router)
 
 urlpatterns = api.urls

@@ -1,0 +1,282 @@
+"""Handbook content: procedures (fields of the national procedure database), guides and FAQ entries.
+
+Every record carries its source, its verification state and a workflow state; its revisions are kept as JSON snapshots.
+The JSON shapes of `steps`, `methods`, `components` etc. are those of docs/handbook/schema.md, so a catalogue export
+maps 1:1 and round-trips through import/export.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Field(models.Model):
+    """A field (lĩnh vực) of administrative work, with the provincial department that guides it by default."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    default_department_code = models.SlugField(
+        _("mã sở, ngành mặc định"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mã của sở, ngành hướng dẫn chuyên môn lĩnh vực này (ví dụ tu-phap)."),
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+
+    def __str__(self):
+        return self.name
+
+
+class ContentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Content.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published content is public; drafts and reviews are seen by editors (any signed-in official)."""
+        if user is not None and user.is_authenticated:
+            return self
+        return self.published()
+
+    def stale(self, months=None):
+        months = months or getattr(settings, "HANDBOOK_STALE_MONTHS", 12)
+        cutoff = timezone.now() - timedelta(days=30 * months)
+        return self.filter(models.Q(verified_at__isnull=True) | models.Q(verified_at__lt=cutoff))
+
+
+class Content(models.Model):
+    """Fields every handbook record has: workflow, verification, source, ownership."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        IN_REVIEW = "in_review", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đã công bố")
+        ARCHIVED = "archived", _("Lưu trữ")
+
+    class Verification(models.TextChoices):
+        VERIFIED = "verified", _("Đã kiểm chứng")
+        NEEDS_VERIFICATION = "needs_verification", _("Cần kiểm chứng")
+
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    verification = models.CharField(
+        _("kiểm chứng"), max_length=20, choices=Verification.choices, default=Verification.NEEDS_VERIFICATION
+    )
+    verification_note = models.TextField(_("cần kiểm tra"), blank=True)
+    verified_at = models.DateTimeField(_("kiểm chứng lúc"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người kiểm chứng"),
+    )
+    source = models.TextField(_("nguồn"), blank=True)
+    keywords = models.JSONField(_("từ khóa thường dùng"), default=list, blank=True)
+    department = models.ForeignKey(
+        "core.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sở, ngành chịu trách nhiệm"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    revisions = GenericRelation("handbook.Revision")
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self):
+        months = getattr(settings, "HANDBOOK_STALE_MONTHS", 12)
+        return self.verified_at is None or self.verified_at < timezone.now() - timedelta(days=30 * months)
+
+
+class Procedure(Content):
+    class Level(models.TextChoices):
+        XA = "xa", _("Cấp xã")
+        TINH = "tinh", _("Cấp tỉnh")
+        LIEN_THONG = "lien_thong", _("Liên thông")
+
+    class OnlineLevel(models.TextChoices):
+        TOAN_TRINH = "toan_trinh", _("Toàn trình")
+        MOT_PHAN = "mot_phan", _("Một phần")
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    national_code = models.CharField(_("mã thủ tục (CSDL quốc gia)"), max_length=40, blank=True)
+    name = models.CharField(_("tên thủ tục"), max_length=400)
+    decision = models.CharField(_("quyết định công bố"), max_length=200, blank=True)
+    level = models.CharField(_("cấp thực hiện"), max_length=12, choices=Level.choices, default=Level.XA)
+    procedure_type = models.CharField(_("loại thủ tục"), max_length=200, blank=True)
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+    )
+    agency = models.CharField(_("cơ quan thực hiện"), max_length=300, blank=True)
+    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
+    steps = models.JSONField(_("trình tự thực hiện"), default=list, blank=True)
+    methods = models.JSONField(_("cách thức thực hiện"), default=list, blank=True)
+    components = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
+    requirements = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    result = models.TextField(_("kết quả thực hiện"), blank=True)
+    legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
+    online_level = models.CharField(
+        _("mức độ DVC trực tuyến"), max_length=12, choices=OnlineLevel.choices, blank=True
+    )
+    online_url = models.URLField(_("đường dẫn nộp trực tuyến"), blank=True)
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("thủ tục liên quan"))
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    notes = models.TextField(_("lưu ý cho cán bộ"), blank=True)
+    police = models.BooleanField(_("do Công an cấp xã thực hiện"), default=False)
+
+    class Meta:
+        ordering = ["field__order", "code"]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("handbook:procedure", args=[self.code])
+
+    kind = "procedure"
+
+    @property
+    def title(self):
+        return self.name
+
+    def processing_days(self, method="truc_tiep"):
+        """Working days for `method`, falling back to the first method that states a number; None if unknown."""
+        known = [m for m in self.methods if m.get("processing_days") is not None]
+        for m in known:
+            if m.get("method") == method:
+                return m["processing_days"]
+        return known[0]["processing_days"] if known else None
+
+
+class Guide(Content):
+    class Handbook(models.TextChoices):
+        PROFESSIONAL = "professional", _("Cẩm nang nghiệp vụ")
+        TECHNOLOGY = "technology", _("Cẩm nang công nghệ")
+
+    class Audience(models.TextChoices):
+        OFFICIALS = "officials", _("Cán bộ, công chức")
+        CITIZENS = "citizens", _("Người dân")
+        BOTH = "both", _("Cán bộ và người dân")
+
+    slug = models.SlugField(_("định danh"), max_length=120, unique=True)
+    handbook = models.CharField(_("cẩm nang"), max_length=12, choices=Handbook.choices)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    audience = models.CharField(
+        _("đối tượng"), max_length=10, choices=Audience.choices, default=Audience.OFFICIALS
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    sections = models.JSONField(_("các mục"), default=list, blank=True)
+    tags = models.JSONField(_("thẻ"), default=list, blank=True)
+    related_procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="guides", verbose_name=_("thủ tục liên quan")
+    )
+
+    class Meta:
+        ordering = ["handbook", "title"]
+        verbose_name = _("hướng dẫn")
+        verbose_name_plural = _("hướng dẫn")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("handbook:guide", args=[self.slug])
+
+    kind = "guide"
+
+
+class Faq(Content):
+    slug = models.SlugField(_("định danh"), max_length=120, unique=True)
+    question = models.CharField(_("câu hỏi"), max_length=500)
+    answer = models.TextField(_("trả lời"))
+    field = models.ForeignKey(
+        Field,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="faqs",
+        verbose_name=_("lĩnh vực"),
+    )
+    sources = models.JSONField(_("nguồn trích dẫn"), default=list, blank=True)
+    related_procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="faqs", verbose_name=_("thủ tục liên quan")
+    )
+
+    class Meta:
+        ordering = ["question"]
+        verbose_name = _("hỏi đáp")
+        verbose_name_plural = _("hỏi đáp")
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("handbook:faq", args=[self.slug])
+
+    kind = "faq"
+
+    @property
+    def title(self):
+        return self.question
+
+
+class Revision(models.Model):
+    """A snapshot of a record after a change: who, when, why, and the full data (for diff and restore)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    status = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["content_type", "object_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"], name="handbook_revision_number"
+            )
+        ]
+        verbose_name = _("phiên bản")
+        verbose_name_plural = _("phiên bản")
+
+    def __str__(self):
+        return f"#{self.number}"

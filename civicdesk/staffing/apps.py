@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffingConfig(AppConfig):
+    name = "civicdesk.staffing"
+    label = "staffing"
+    verbose_name = _("Nhân sự, biệt phái")
