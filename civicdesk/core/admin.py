@@ -5,8 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from .models import ApiToken, AuditEvent, CalendarDay, Department, Job, User, WorkingGroup
 
 
+class ProvinceScopedAdmin(admin.ModelAdmin):
+    """A province admin manages only their own province's records in the admin site."""
+
+    province_lookup = "province"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        if not request.user.province_id:
+            return qs.none()
+        return qs.filter(**{self.province_lookup: request.user.province_id})
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ProvinceScopedAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "commune", "department", "is_active"]
     list_filter = ["role", "is_active", "province", "department"]
     search_fields = ["username", "full_name", "email", "phone"]
@@ -38,14 +52,14 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ProvinceScopedAdmin):
     list_display = ["name", "code", "province", "is_active"]
     list_filter = ["province", "is_active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(ProvinceScopedAdmin):
     list_display = ["name", "code", "province", "leader", "is_active"]
     list_filter = ["province", "is_active"]
     search_fields = ["name"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civicdesk.core.admin import ProvinceScopedAdmin
+
 from .models import Commune, Hamlet, Province
 
 
@@ -15,7 +17,7 @@ class HamletInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ProvinceScopedAdmin):
     list_display = ["code", "name", "division_type", "province", "lat", "lon"]
     list_filter = ["division_type", "province"]
     search_fields = ["name", "code"]
@@ -24,7 +26,9 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hamlet)
-class HamletAdmin(admin.ModelAdmin):
+class HamletAdmin(ProvinceScopedAdmin):
+    province_lookup = "commune__province"
+
     list_display = ["name", "kind", "commune", "population"]
     list_filter = ["kind", "commune__province"]
     search_fields = ["name", "commune__name"]

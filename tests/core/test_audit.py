@@ -50,3 +50,17 @@ def test_commune_officer_cannot_read_the_audit_log(client_for, alice):
     assert AuditEvent.objects.visible_to(alice).count() == 0
     response = client_for(alice).get("/admin/core/auditevent/")
     assert response.status_code == 302  # not staff: sent to the admin login
+
+
+def test_province_admin_manages_only_their_province_in_the_admin(
+    client_for, quan, alice, other_province_commune
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    UserFactory(username="saigon", role="commune_officer", commune=other_province_commune)
+    quan.user_permissions.add(Permission.objects.get(codename="view_user"))
+    response = client_for(quan).get("/admin/core/user/")
+    usernames = {u.username for u in response.context["cl"].result_list}
+    assert "alice" in usernames and "saigon" not in usernames
