@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.core.roles import DEPARTMENT_ROLES, PROVINCE_ROLES
+from civicdesk.core.scoping import scope_filter
+
 
 class Field(models.Model):
     """A field (lĩnh vực) of administrative work, with the provincial department that guides it by default."""
@@ -42,15 +45,38 @@ class ContentQuerySet(models.QuerySet):
         return self.filter(status=Content.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published content is public; drafts and reviews are seen by editors (any signed-in official)."""
-        if user is not None and user.is_authenticated:
+        """Who reads which records.
+
+        Published content is for everyone (the public pages add their own audience rule). Unpublished records
+        (drafts, reviews, archive) are seen by province roles, by the experts of the responsible department (and
+        of records that have no department yet) and by their own author; commune roles see published content only.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.published()
+        if user.is_superuser or user.role in PROVINCE_ROLES:
             return self
-        return self.published()
+        q = models.Q(status=Content.Status.PUBLISHED) | models.Q(created_by=user)
+        if user.role in DEPARTMENT_ROLES:
+            q |= scope_filter(user, department="department") | models.Q(department__isnull=True)
+        return self.filter(q)
 
     def stale(self, months=None):
-        months = months or getattr(settings, "HANDBOOK_STALE_MONTHS", 12)
-        cutoff = timezone.now() - timedelta(days=30 * months)
-        return self.filter(models.Q(verified_at__isnull=True) | models.Q(verified_at__lt=cutoff))
+        """Not verified, or verified longer ago than HANDBOOK_STALE_MONTHS."""
+        return self.filter(
+            models.Q(verified_at__isnull=True) | models.Q(verified_at__lt=stale_cutoff(months))
+        )
+
+    def overdue(self, months=None):
+        """Verified once, but longer ago than HANDBOOK_STALE_MONTHS: due for a new check."""
+        return self.filter(verified_at__lt=stale_cutoff(months))
+
+    def needs_verification(self):
+        return self.filter(verification=Content.Verification.NEEDS_VERIFICATION)
+
+
+def stale_cutoff(months=None):
+    months = months or getattr(settings, "HANDBOOK_STALE_MONTHS", 12)
+    return timezone.now() - timedelta(days=30 * months)
 
 
 class Content(models.Model):
@@ -107,16 +133,48 @@ class Content(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     revisions = GenericRelation("handbook.Revision")
+    # A change to a published record waits here (draft or in review) while the published text stays live.
+    pending_revision = models.ForeignKey(
+        "handbook.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thay đổi đang chờ"),
+    )
+    # Accent-folded plain text (lower case, no diacritics, đ→d) for the database search.
+    search_text = models.TextField(blank=True, editable=False)
+    # Hash of the last imported data: re-running an import or the seed skips unchanged records.
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "search_text" in update_fields:
+            from .text import fold, plain_text
+
+            self.search_text = fold(plain_text(self))
+        super().save(*args, **kwargs)
+
     @property
     def is_stale(self):
-        months = getattr(settings, "HANDBOOK_STALE_MONTHS", 12)
-        return self.verified_at is None or self.verified_at < timezone.now() - timedelta(days=30 * months)
+        return self.verified_at is None or self.verified_at < stale_cutoff()
+
+    @property
+    def key(self):
+        """The record's stable identifier: the code of a procedure, the slug of a guide or FAQ entry."""
+        return self.code if self.kind == "procedure" else self.slug
+
+    @property
+    def workflow_state(self):
+        """The state of the editable version: a pending change's state, else the record's own status."""
+        if self.pending_revision_id:
+            return self.pending_revision.status or self.Status.DRAFT
+        return self.status
 
 
 class Procedure(Content):
@@ -138,7 +196,7 @@ class Procedure(Content):
     field = models.ForeignKey(
         Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
     )
-    agency = models.CharField(_("cơ quan thực hiện"), max_length=300, blank=True)
+    agency = models.CharField(_("cơ quan thực hiện"), max_length=500, blank=True)
     applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
     steps = models.JSONField(_("trình tự thực hiện"), default=list, blank=True)
     methods = models.JSONField(_("cách thức thực hiện"), default=list, blank=True)
@@ -154,6 +212,7 @@ class Procedure(Content):
     summary = models.TextField(_("tóm tắt"), blank=True)
     notes = models.TextField(_("lưu ý cho cán bộ"), blank=True)
     police = models.BooleanField(_("do Công an cấp xã thực hiện"), default=False)
+    view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
 
     class Meta:
         ordering = ["field__order", "code"]

@@ -1,7 +1,21 @@
 """Plain text of handbook records: what search, the assistant and `handbook export --format jsonl` read.
 
 `export_line(record)` is the exact JSONL shape of the export: {"id", "kind", "title", "text", "url"}.
+`fold(text)` is the accent-insensitive form the database search compares ("Đăng ký khai sinh" → "dang ky khai sinh").
 """
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text):
+    """Lower case, without Vietnamese diacritics (đ → d), whitespace collapsed: what people type without accents."""
+    text = unicodedata.normalize("NFD", str(text or "").lower().replace("đ", "d").replace("Đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", text).strip()
+
 
 METHOD_LABELS = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Bưu chính"}
 LEVEL_LABELS = {"xa": "Cấp xã", "tinh": "Cấp tỉnh", "lien_thong": "Liên thông"}

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from civicdesk.core.models import User
+from civicdesk.handbook import services
+
+
+class Command(BaseCommand):
+    help = "Cẩm nang: nhập (JSON/JSONL), xuất (jsonl/json), nạp bộ dữ liệu mẫu."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import",
+            help="Nhập tệp JSON/JSONL; kiểm tra tất cả trước, không ghi gì nếu có lỗi, chạy lại không tạo trùng.",
+        )
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+        imp.add_argument("--user", help="Ghi nhật ký dưới tên người dùng này (mặc định: hệ thống).")
+        exp = sub.add_parser("export", help="Xuất nội dung đã công bố (mặc định ra stdout).")
+        exp.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
+        exp.add_argument("--output", type=Path, help="Ghi ra tệp thay vì stdout.")
+        exp.add_argument(
+            "--kind", choices=["procedure", "guide", "faq"], action="append", help="Chỉ loại này."
+        )
+        exp.add_argument(
+            "--include-drafts", action="store_true", help="Kèm bản nháp, chờ duyệt, lưu trữ (sao lưu)."
+        )
+        sub.add_parser(
+            "seed", help="Nạp danh sách lĩnh vực và bộ dữ liệu mẫu (civicdesk/handbook/seed/*.json)."
+        )
+
+    def handle(self, *args, action, **options):
+        getattr(self, f"_{action}")(**options)
+
+    def _import(self, *, file, dry_run, user, **options):
+        actor = None
+        if user:
+            actor = User.objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng {user!r}.")
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Không đọc được tệp {file}: {exc}") from exc
+        report = services.import_text(text, actor=actor, source_name=file.name, dry_run=dry_run)
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(error)
+            raise CommandError(f"Tệp có {len(report.errors)} lỗi; chưa ghi dữ liệu nào.")
+        summary = f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi"
+        if dry_run:
+            self.stdout.write(self.style.SUCCESS(f"Tệp hợp lệ (chạy thử, chưa ghi): {summary}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Đã nhập: {summary}."))
+
+    def _export(self, *, format, output, kind, include_drafts, **options):
+        chunks = services.export_records(format, kinds=kind, include_unpublished=include_drafts)
+        if output is None:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            self.stdout.flush()
+            return
+        with output.open("w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        self.stderr.write(f"Đã ghi {output}.")
+
+    def _seed(self, **options):
+        try:
+            report = services.load_seed()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Cẩm nang: {report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
+            )
+        )

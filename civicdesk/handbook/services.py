@@ -1,0 +1,353 @@
+"""Every write to the handbook: editing with revisions, the review workflow, FAQ drafts, import and the seed.
+
+Workflow (docs/handbook.md): draft → in review → published → archived. A change to a *published* record does not
+touch the live text: it waits as a pending revision (draft, then in review) and replaces the live text when a reviewer
+publishes it. Every transition checks permissions (permissions.py), runs in a transaction and is written to the
+audit log; publishing, archiving and verifying run `on_publish_hooks`.
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from civicdesk.core import audit
+from civicdesk.core.models import Department
+from civicdesk.core.roles import Role
+
+from . import permissions
+from .hooks import on_publish_hooks, run_hooks
+from .models import Content, Faq, Field, Procedure
+from .records import (
+    add_revision,
+    apply_data,
+    authors_since_publication,
+    build_context,
+    get_model,
+    record_data,
+    set_m2m,
+    working_data,
+)
+from .schema import KEY_FIELD, validate
+
+Status = Content.Status
+
+
+def _province_id(actor):
+    return getattr(actor, "province_id", None) if actor is not None else None
+
+
+def _clean_for_save(actor, record, data, ctx):
+    """Validate `data` for `record` (None: a new record); raise ValidationError with messages per field."""
+    kind = record.kind if record is not None else data.get("kind")
+    data = {**data, "kind": kind}
+    if "department" not in data:
+        if record is not None:
+            data["department"] = record.department.code if record.department_id else None
+        elif actor is not None and actor.role == Role.DEPARTMENT_EXPERT and kind == "guide":
+            data["department"] = actor.department.code
+    clean, problems = validate(data, ctx, for_import=False)
+    errors = {}
+    for field, message in problems:
+        errors.setdefault(field.split("[")[0].split(".")[0], []).append(message)
+    if clean is None:
+        raise ValidationError(errors)
+    key_field = KEY_FIELD[kind]
+    if record is None:
+        if clean[key_field] and get_model(kind).objects.filter(**{key_field: clean[key_field]}).exists():
+            errors.setdefault(key_field, []).append(_("Mã này đã được dùng cho một nội dung khác."))
+    elif clean[key_field] != record.key:
+        errors.setdefault(key_field, []).append(_("Không đổi được mã, định danh của nội dung đã tạo."))
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_department_change(actor, record, clean, ctx):
+    if actor is None or actor.is_province_admin:
+        return
+    department = ctx.departments.get(clean["department"]) if clean["department"] else None
+    current = record.department_id if record is not None else None
+    if (department.pk if department else None) != current and not permissions.can_create(
+        actor, department.pk if department else None
+    ):
+        raise PermissionDenied(_("Bạn chỉ soạn được nội dung do sở, ngành của mình chịu trách nhiệm."))
+
+
+@transaction.atomic
+def save_record(actor, record, data, *, note=""):
+    """Create (`record` None, `data["kind"]` required) or edit a record from a schema dict, creating a Revision.
+
+    Editing a published record keeps the live text and stores the change as its pending revision (it goes live when
+    published). Editing a draft or a record in review changes it directly. An edit that changes nothing creates no
+    revision. Raises ValidationError (messages per field) or PermissionDenied.
+    """
+    ctx = build_context(province_id=_province_id(actor))
+    clean = _clean_for_save(actor, record, data, ctx)
+    if record is None:
+        department = ctx.departments.get(clean["department"]) if clean["department"] else None
+        if actor is not None and not permissions.can_create(actor, department.pk if department else None):
+            raise PermissionDenied(_("Bạn không có quyền soạn nội dung cho sở, ngành này."))
+        return _create(actor, clean, ctx, note=note or _("Tạo mới"))
+    if actor is not None and not permissions.can_edit(actor, record):
+        raise PermissionDenied(
+            _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được sửa.")
+        )
+    _check_department_change(actor, record, clean, ctx)
+    if record.status == Status.ARCHIVED:
+        raise ValidationError(_("Nội dung đã lưu trữ: hãy đưa về bản nháp trước khi sửa."))
+    before = working_data(record)
+    if clean == before:
+        return record
+    changed = sorted(name for name in clean if clean.get(name) != before.get(name))
+    if record.status == Status.PUBLISHED:
+        state = record.pending_revision.status if record.pending_revision_id else Status.DRAFT
+        record.pending_revision = add_revision(record, clean, author=actor, note=note, status=state)
+        record.save(update_fields=["pending_revision", "updated_at"])
+    else:
+        set_m2m(record, apply_data(record, clean, ctx))
+        record.save()
+        add_revision(record, record_data(record), author=actor, note=note, status=record.status)
+    audit.record(actor, audit.Action.UPDATE, record, changes={"fields": changed}, reason=note)
+    return record
+
+
+def _create(actor, clean, ctx, *, note):
+    record = get_model(clean["kind"])(created_by=actor if actor is not None else None, status=Status.DRAFT)
+    m2m = apply_data(record, clean, ctx)
+    record.save()
+    set_m2m(record, m2m)
+    add_revision(record, record_data(record), author=actor, note=note, status=Status.DRAFT)
+    audit.record(actor, audit.Action.CREATE, record, changes={"kind": record.kind, "key": record.key})
+    return record
+
+
+def _unique_slug(question):
+    base = slugify(re.sub(r"[^a-z0-9 ]", " ", _fold(question)))[:80].strip("-") or "hoi-dap"
+    slug, n = base, 2
+    while Faq.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _fold(text):
+    from .text import fold
+
+    return fold(text)
+
+
+@transaction.atomic
+def create_faq_draft(
+    actor, *, question, answer, field=None, sources=(), related_procedures=(), department=None, keywords=()
+):
+    """Create a draft FAQ entry (with its first revision and an audit record) and return it.
+
+    Used by the hotline's knowledge loop: hotline operators, department experts and province admins may call it.
+    `field` and `department` are instances or codes; `related_procedures` are Procedures or codes. The responsible
+    department is `department`, else the field's default department, else the actor's department; its experts
+    review the draft. Raises ValidationError for bad input.
+    """
+    if actor is not None and not (permissions.is_editor(actor) or actor.role == Role.HOTLINE_OPERATOR):
+        raise PermissionDenied(_("Bạn không có quyền tạo bản nháp hỏi đáp."))
+    ctx = build_context(province_id=_province_id(actor))
+    department_code = department.code if isinstance(department, Department) else department
+    if department_code is None and field is None and getattr(actor, "department_id", None):
+        department_code = actor.department.code
+    data = {
+        "kind": "faq",
+        "slug": _unique_slug(question),
+        "question": question,
+        "answer": answer,
+        "field": field.code if isinstance(field, Field) else field,
+        "sources": list(sources),
+        "related_procedures": [p.code if isinstance(p, Procedure) else p for p in related_procedures],
+        "keywords": list(keywords),
+        "verification": "needs_verification",
+    }
+    if department_code:
+        data["department"] = department_code
+    clean = _clean_for_save(None, None, data, ctx)
+    if actor is not None and actor.role == Role.DEPARTMENT_EXPERT:
+        _check_department_change(actor, None, clean, ctx)
+    return _create(actor, clean, ctx, note=_("Bản nháp hỏi đáp"))
+
+
+def _set_state(record, state):
+    """Move the editable version (the pending change, else the record) to `state`."""
+    if record.pending_revision_id:
+        record.pending_revision.status = state
+        record.pending_revision.save(update_fields=["status"])
+    else:
+        record.status = state
+
+
+def _transition(actor, record, old, new, reason=""):
+    audit.record(actor, audit.Action.TRANSITION, record, changes={"status": [old, new]}, reason=reason)
+
+
+@transaction.atomic
+def submit_for_review(actor, record, reviewer=None):
+    """Send a draft (or a published record's pending change) for review, optionally naming the reviewer."""
+    if actor is not None and not permissions.can_edit(actor, record):
+        raise PermissionDenied(_("Chỉ người biên tập của sở, ngành chịu trách nhiệm được gửi duyệt."))
+    state = record.workflow_state
+    if state != Status.DRAFT or record.status == Status.ARCHIVED:
+        raise ValidationError(_("Chỉ gửi duyệt được bản nháp."))
+    if reviewer is not None:
+        if not permissions.can_review(reviewer, record):
+            raise ValidationError(
+                _("Người duyệt phải là chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh.")
+            )
+        if actor is not None and reviewer.pk == actor.pk:
+            raise ValidationError(_("Không thể tự duyệt thay đổi của mình; hãy chọn người duyệt khác."))
+    _set_state(record, Status.IN_REVIEW)
+    record.reviewer = reviewer
+    record.save()
+    _transition(actor, record, state, Status.IN_REVIEW)
+    return record
+
+
+@transaction.atomic
+def publish(actor, record):
+    """Publish a record in review (a pending change replaces the live text). The reviewer may not be an author."""
+    state = record.workflow_state
+    if actor is not None:
+        refusal = permissions.publish_refusal(actor, record, authors_since_publication(record))
+        if refusal:
+            raise PermissionDenied(refusal)
+        if state != Status.IN_REVIEW:
+            raise ValidationError(_("Chỉ công bố được nội dung đang chờ duyệt; hãy gửi duyệt trước."))
+    old = state
+    if record.pending_revision_id:
+        ctx = build_context(province_id=_province_id(actor))
+        set_m2m(record, apply_data(record, record.pending_revision.data, ctx))
+        record.pending_revision = None
+    record.status = Status.PUBLISHED
+    record.published_at = timezone.now()
+    if actor is not None:
+        record.reviewer = actor
+    record.save()
+    add_revision(record, record_data(record), author=actor, note=_("Công bố"), status=Status.PUBLISHED)
+    _transition(actor, record, old, Status.PUBLISHED)
+    run_hooks(record)
+    return record
+
+
+@transaction.atomic
+def return_to_draft(actor, record, reason):
+    """Return a record in review to its authors (or bring an archived record back as a draft), saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Hãy ghi lý do trả lại để người soạn biết cần sửa gì."))
+    state = record.workflow_state
+    if record.status == Status.ARCHIVED:
+        allowed = actor is None or permissions.can_review(actor, record)
+    elif state == Status.IN_REVIEW:
+        allowed = (
+            actor is None or permissions.can_edit(actor, record) or permissions.can_review(actor, record)
+        )
+    else:
+        raise ValidationError(_("Chỉ trả lại được nội dung đang chờ duyệt hoặc đã lưu trữ."))
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền trả lại nội dung này."))
+    if record.status == Status.ARCHIVED:
+        record.status = Status.DRAFT
+    else:
+        _set_state(record, Status.DRAFT)
+    record.save()
+    _transition(actor, record, state, Status.DRAFT, reason=reason)
+    return record
+
+
+@transaction.atomic
+def archive(actor, record):
+    """Take a record out of use (off the public pages and the assistant); its history stays."""
+    if actor is not None and not permissions.can_review(actor, record):
+        raise PermissionDenied(
+            _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được lưu trữ.")
+        )
+    if record.status == Status.ARCHIVED:
+        raise ValidationError(_("Nội dung này đã được lưu trữ."))
+    old = record.status
+    record.status = Status.ARCHIVED
+    record.pending_revision = None
+    record.save()
+    _transition(actor, record, old, Status.ARCHIVED)
+    run_hooks(record)
+    return record
+
+
+@transaction.atomic
+def mark_verified(actor, record, note=None):
+    """Record that the responsible department checked the content against its legal sources today."""
+    if actor is not None and not permissions.can_review(actor, record):
+        raise PermissionDenied(
+            _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được xác nhận.")
+        )
+    if record.status == Status.ARCHIVED:
+        raise ValidationError(_("Nội dung đã lưu trữ không cần kiểm chứng."))
+    record.verification = Content.Verification.VERIFIED
+    record.verified_at = timezone.now()
+    record.verified_by = actor
+    if note is not None:
+        record.verification_note = note
+    record.save(
+        update_fields=["verification", "verified_at", "verified_by", "verification_note", "updated_at"]
+    )
+    if record.pending_revision_id:
+        # The pending change carries verification fields too; keep it from undoing this check when published.
+        pending = record.pending_revision
+        pending.data = {
+            **pending.data,
+            "verification": "verified",
+            "verification_note": record.verification_note,
+        }
+        pending.save(update_fields=["data"])
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        record,
+        changes={"verification": "verified", "verified_at": record.verified_at.isoformat()},
+    )
+    if record.status == Status.PUBLISHED:
+        run_hooks(record)
+    return record
+
+
+def restore_revision(actor, revision):
+    """Make an earlier revision's content the current (or, for a published record, the pending) version."""
+    record = revision.record
+    return save_record(
+        actor, record, revision.data, note=_("Khôi phục phiên bản #%(n)s") % {"n": revision.number}
+    )
+
+
+def note_view(record):
+    """Count a visit to a procedure page (the home page lists the most used ones); not audited."""
+    if isinstance(record, Procedure):
+        Procedure.objects.filter(pk=record.pk).update(view_count=F("view_count") + 1)
+
+
+from .transfer import ImportReport, export_records, import_records, import_text, load_seed  # noqa: E402
+
+__all__ = [
+    "ImportReport",
+    "archive",
+    "create_faq_draft",
+    "export_records",
+    "import_records",
+    "import_text",
+    "load_seed",
+    "mark_verified",
+    "note_view",
+    "on_publish_hooks",
+    "publish",
+    "restore_revision",
+    "return_to_draft",
+    "save_record",
+    "submit_for_review",
+]

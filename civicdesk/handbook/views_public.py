@@ -1,0 +1,44 @@
+"""Public pages of the handbook for citizens (/cam-nang/, no login): published content only, read-only."""
+
+from django.shortcuts import get_object_or_404, render
+
+from . import queries
+from .models import Field
+from .views import procedure_context
+
+
+def index(request):
+    procedures = queries.public_queryset("procedure").select_related("field").order_by("field__order", "name")
+    by_field = {}
+    for procedure in procedures:
+        by_field.setdefault(procedure.field, []).append(procedure)
+    context = {
+        "by_field": [(field, by_field[field]) for field in Field.objects.all() if field in by_field],
+        "guides": queries.public_queryset("guide").order_by("title"),
+        "faqs": queries.public_queryset("faq").order_by("question")[:30],
+    }
+    return render(request, "handbook/public/index.html", context)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    hits = queries.search(query, None, 40, public=True) if query else []
+    template = "handbook/public/includes/results.html" if request.htmx else "handbook/public/search.html"
+    return render(request, template, {"query": query, "hits": hits})
+
+
+def procedure(request, code):
+    record = get_object_or_404(queries.public_queryset("procedure").select_related("field"), code=code)
+    return render(request, "handbook/public/procedure.html", procedure_context(record))
+
+
+def guide(request, slug):
+    record = get_object_or_404(queries.public_queryset("guide"), slug=slug)
+    related = record.related_procedures.published().order_by("code")
+    return render(request, "handbook/public/guide.html", {"guide": record, "related": related})
+
+
+def faq(request, slug):
+    record = get_object_or_404(queries.public_queryset("faq"), slug=slug)
+    related = record.related_procedures.published().order_by("code")
+    return render(request, "handbook/public/faq.html", {"faq": record, "related": related})
