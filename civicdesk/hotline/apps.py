@@ -6,3 +6,8 @@ class HotlineConfig(AppConfig):
     name = "civicdesk.hotline"
     label = "hotline"
     verbose_name = _("Đường dây nóng")
+
+    def ready(self):
+        from . import dashboard
+
+        dashboard.register()

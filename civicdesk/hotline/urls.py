@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import actions, admin, channels, reports, tickets
 
 app_name = "hotline"
-urlpatterns = []
+urlpatterns = [
+    path("", tickets.ticket_list, name="list"),
+    path("new/", tickets.ticket_new, name="new"),
+    path("suggest/", tickets.suggest, name="suggest"),
+    path("phone/", tickets.phone_log, name="phone"),
+    path("<int:pk>/", tickets.ticket_detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
+    path("<int:pk>/claim/", actions.claim, name="claim"),
+    path("<int:pk>/assign/", actions.assign, name="assign"),
+    path("<int:pk>/transfer/", actions.transfer, name="transfer"),
+    path("<int:pk>/reply/", actions.reply, name="reply"),
+    path("<int:pk>/resolve/", actions.resolve, name="resolve"),
+    path("<int:pk>/close/", actions.close, name="close"),
+    path("<int:pk>/reopen/", actions.reopen, name="reopen"),
+    path("<int:pk>/merge/", actions.merge, name="merge"),
+    path("<int:pk>/rate/", actions.rate, name="rate"),
+    path("<int:pk>/links/", actions.link, name="link"),
+    path("<int:pk>/links/search/", actions.link_search, name="link_search"),
+    path("<int:pk>/links/<int:link_id>/delete/", actions.unlink, name="unlink"),
+    path("<int:pk>/faq/", actions.make_faq, name="make_faq"),
+    path("settings/", admin.settings_page, name="settings"),
+    path("settings/rules/", admin.rule_save, name="rule_save"),
+    path("settings/rules/<int:rule_id>/delete/", admin.rule_delete, name="rule_delete"),
+    path("settings/sla/", admin.sla_save, name="sla_save"),
+    path("teams/<int:team_id>/", admin.team_detail, name="team"),
+    path("teams/<int:team_id>/canned/", admin.canned_save, name="canned_save"),
+    path("teams/<int:team_id>/canned/<int:canned_id>/delete/", admin.canned_delete, name="canned_delete"),
+    path("absences/", admin.absences, name="absences"),
+    path("absences/<int:absence_id>/delete/", admin.absence_delete, name="absence_delete"),
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/export.xlsx", reports.report_export, name="report_export"),
+    path("channels/", channels.channel_settings, name="channels"),
+    path("channels/<int:identity_id>/unlink/", channels.channel_unlink, name="channel_unlink"),
+    path("webhooks/telegram/", channels.telegram_webhook, name="webhook_telegram"),
+    path("webhooks/zalo/", channels.zalo_webhook, name="webhook_zalo"),
+]

@@ -1,0 +1,158 @@
+"""Queues, filing a question (with handbook suggestions while typing), the ticket page, attachments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from civicdesk.core.roles import COMMUNE_ROLES
+
+from .. import queries, services
+from ..forms import PhoneTicketForm, TicketForm
+from ..models import Attachment
+from ..services.permissions import COMMUNE_ACTORS, is_province_admin_of, is_province_desk
+from .common import add_errors, render_detail, ticket_for
+
+
+@login_required
+def ticket_list(request):
+    user = request.user
+    queues = queries.queues_for(user)
+    keys = [key for key, _label in queues]
+    key = request.GET.get("queue") if request.GET.get("queue") in keys else keys[0]
+    tickets = queries.queue(user, key)
+    search = request.GET.get("q", "").strip()
+    if search:
+        tickets = tickets.filter(title__icontains=search)
+    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    context = {
+        "queues": queues,
+        "queue": key,
+        "page": page,
+        "q": search,
+        "can_file": user.role in COMMUNE_ACTORS,
+        "can_log_call": is_province_desk(user, user.province_id),
+        "can_configure": is_province_admin_of(user, user.province_id),
+        "is_expert": user.role in ("department_expert", "home_affairs_planner"),
+        "is_commune": user.role in COMMUNE_ROLES,
+    }
+    template = "hotline/includes/ticket_rows.html" if request.htmx else "hotline/list.html"
+    return render(request, template, context)
+
+
+def _create(request, form, **extra):
+    data = form.cleaned_data
+    return services.create_ticket(
+        request.user,
+        title=data["title"],
+        body=data["body"],
+        field=data["field"],
+        urgency=data["urgency"],
+        attachments=data.get("attachments") or [],
+        **extra,
+    )
+
+
+@login_required
+def ticket_new(request):
+    """A commune official files a question; ?question=…&conversation=… comes from the assistant."""
+    if request.user.role not in COMMUNE_ACTORS:
+        raise PermissionDenied(_("Chỉ cán bộ cấp xã gửi câu hỏi lên đường dây nóng."))
+    if request.method == "POST":
+        form = TicketForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                ticket = _create(request, form, conversation_id=form.cleaned_data["conversation"])
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã gửi câu hỏi %(ref)s. Anh/chị sẽ nhận thư khi có trả lời.")
+                    % {"ref": ticket.reference},
+                )
+                return redirect(ticket)
+        return render(request, "hotline/new.html", {"form": form, "suggestions": []}, status=400)
+    question = request.GET.get("question", "").strip()[:2000]
+    initial = {
+        "title": question[:200],
+        "body": question,
+        "conversation": request.GET.get("conversation", "")[:64],
+    }
+    form = TicketForm(initial=initial)
+    return render(
+        request,
+        "hotline/new.html",
+        {
+            "form": form,
+            "suggestions": _suggestions(question),
+            "from_assistant": bool(initial["conversation"]),
+        },
+    )
+
+
+def _suggestions(text):
+    from civicdesk.assistant.search import search
+
+    text = (text or "").strip()
+    return search(text, limit=5) if len(text) >= 6 else []
+
+
+@login_required
+def suggest(request):
+    """htmx: the top handbook answers for what the official is typing (most questions should end here)."""
+    text = " ".join(filter(None, [request.GET.get("title", ""), request.GET.get("body", "")]))[:500]
+    return render(request, "hotline/includes/suggestions.html", {"suggestions": _suggestions(text)})
+
+
+@login_required
+def phone_log(request):
+    """The hotline operator logs a phone call as a ticket for the caller's commune."""
+    user = request.user
+    if not is_province_desk(user, user.province_id):
+        raise PermissionDenied(_("Chỉ tổng đài viên, quản trị cấp tỉnh ghi cuộc gọi."))
+    form = PhoneTicketForm(request.POST or None, request.FILES or None, province_id=user.province_id)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = _create(
+                    request,
+                    form,
+                    commune=data["commune"],
+                    requester=data["requester"],
+                    caller_name=data["caller_name"]
+                    or (data["requester"].get_full_name() if data["requester"] else ""),
+                    caller_phone=data["caller_phone"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Đã ghi cuộc gọi thành câu hỏi %(ref)s.") % {"ref": ticket.reference}
+                )
+                return redirect(ticket)
+        return render(request, "hotline/phone.html", {"form": form}, status=400)
+    return render(request, "hotline/phone.html", {"form": form})
+
+
+@login_required
+def ticket_detail(request, pk):
+    return render_detail(request, ticket_for(request, pk))
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    ticket = ticket_for(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, ticket=ticket)
+    if attachment.message_id and attachment.message.kind != "public" and request.user.role in COMMUNE_ROLES:
+        raise Http404  # an internal note's file: the commune does not know it exists
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
