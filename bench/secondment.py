@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import itertools
 import json
 import math
 import os
@@ -33,8 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import itertools
-
+from civicdesk.staffing import optimizer
 from civicdesk.staffing.optimizer import (
     Commune,
     Locks,
@@ -232,12 +232,24 @@ def main(argv: list[str] | None = None) -> int:
         default="flow",
         help="flow (solve), or a reference backend: HIGHS, SCIP, CBC, GLOP, PDLP, CP_SAT",
     )
+    ap.add_argument(
+        "--distance-weight", type=float, help="override the scale's distance_weight (stress test)"
+    )
+    ap.add_argument(
+        "--direct-max-arcs",
+        type=int,
+        help="override optimizer.DIRECT_MAX_ARCS (0 forces pricing, a huge value forces the direct flow)",
+    )
     ap.add_argument("--no-greedy", action="store_true")
     ap.add_argument("--write-csv", type=Path, metavar="DIR", help="write the instance as CSVs and exit")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
     inp = generate(args.scale, args.seed)
+    if args.distance_weight is not None:
+        inp.distance_weight = args.distance_weight
+    if args.direct_max_arcs is not None:
+        optimizer.DIRECT_MAX_ARCS = args.direct_max_arcs
     gen_seconds = time.perf_counter() - t
     if args.write_csv:
         write_csv(inp, args.write_csv)
@@ -278,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         "bound": round(res.bound, 4) if math.isfinite(res.bound) else None,
         "gap": res.gap,
         "assigned": len(res.assignments),
-        "stats": {k: round(v, 3) for k, v in res.stats.items()},
+        "stats": {k: round(v, 3) if isinstance(v, float) else v for k, v in res.stats.items()},
         "peak_rss_mb_after_solve": round(rss_solve_mb, 1),
     }
     if not args.no_greedy:

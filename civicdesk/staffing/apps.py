@@ -6,3 +6,11 @@ class StaffingConfig(AppConfig):
     name = "civicdesk.staffing"
     label = "staffing"
     verbose_name = _("Nhân sự, biệt phái")
+
+    def ready(self):
+        from civicdesk.core.registry import registry
+
+        from . import dashboard, demo
+
+        dashboard.register()
+        registry.add_demo("staffing", demo.load, order=50)

@@ -1,0 +1,92 @@
+"""The pool of provincial staff who can be seconded, and how many each department can release."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import field_label
+from .capacity import PlanningQuerySet
+
+
+class StaffMemberQuerySet(PlanningQuerySet):
+    def available_between(self, start, end):
+        """Active people whose availability window covers [start, end] (an open end is unbounded)."""
+        return self.filter(
+            models.Q(available_from__isnull=True) | models.Q(available_from__lte=start),
+            models.Q(available_until__isnull=True) | models.Q(available_until__gte=end),
+            is_active=True,
+        )
+
+
+class DepartmentQuotaQuerySet(PlanningQuerySet):
+    province_path = "department__province"
+
+
+class StaffMember(models.Model):
+    """A provincial civil servant or public employee who could be seconded; may or may not have an account."""
+
+    province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="staff_pool")
+    code = models.CharField(_("mã cán bộ"), max_length=40, help_text=_("Mã dùng trong tệp CSV và phương án."))
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.PROTECT, related_name="staff_pool", verbose_name=_("sở, ngành")
+    )
+    position = models.CharField(_("chức vụ, ngạch"), max_length=120, blank=True)
+    fields = models.JSONField(_("lĩnh vực chuyên môn"), default=list)
+    experience_years = models.PositiveSmallIntegerField(_("số năm kinh nghiệm"), default=0)
+    languages = models.JSONField(_("ngôn ngữ"), default=list, blank=True)
+    home_label = models.CharField(_("nơi ở"), max_length=120, blank=True)
+    home_lat = models.FloatField(_("vĩ độ nơi ở"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    home_lon = models.FloatField(
+        _("kinh độ nơi ở"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    available_from = models.DateField(_("sẵn sàng từ"), null=True, blank=True)
+    available_until = models.DateField(_("sẵn sàng đến"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_profile",
+        verbose_name=_("tài khoản CivicDesk"),
+    )
+    is_active = models.BooleanField(_("trong danh sách"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__name", "full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="staffing_staff_code_per_province")
+        ]
+        verbose_name = _("cán bộ trong nguồn biệt phái")
+        verbose_name_plural = _("cán bộ trong nguồn biệt phái")
+
+    def __str__(self):
+        return f"{self.full_name} ({self.code})"
+
+    @property
+    def field_labels(self):
+        return [field_label(f) for f in self.fields]
+
+
+class DepartmentQuota(models.Model):
+    """A department can spare at most `max_release` people for secondment."""
+
+    department = models.OneToOneField(
+        "core.Department", on_delete=models.CASCADE, related_name="release_quota", verbose_name=_("sở, ngành")
+    )
+    max_release = models.PositiveIntegerField(_("số người tối đa được cử"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DepartmentQuotaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__name"]
+        verbose_name = _("hạn mức cử của sở, ngành")
+        verbose_name_plural = _("hạn mức cử của sở, ngành")
+
+    def __str__(self):
+        return f"{self.department}: {self.max_release}"

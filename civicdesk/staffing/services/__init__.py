@@ -1,0 +1,70 @@
+"""Every write of the staffing domain. Views, the API, commands and jobs call these; nothing else writes."""
+
+from .capacity import (
+    generate_needs,
+    import_capacity,
+    import_needs,
+    refresh_signals,
+    save_capacity,
+    save_need,
+    set_coordinates_source,
+    set_override,
+    update_weights,
+    weights_for,
+)
+from .csvutil import ImportReport
+from .plans import (
+    add_lock,
+    approve_plan,
+    build_snapshot,
+    copy_plan,
+    create_plan,
+    period_end,
+    record_result,
+    remove_lock,
+    run_plan,
+    solve_plan_now,
+    update_plan,
+)
+from .pool import import_quotas, import_staff, save_staff_member, set_quota
+from .tracking import (
+    cancel_secondment,
+    complete_secondment,
+    start_secondment,
+    submit_assessment,
+    submit_weekly_report,
+)
+
+__all__ = [
+    "ImportReport",
+    "add_lock",
+    "approve_plan",
+    "build_snapshot",
+    "cancel_secondment",
+    "complete_secondment",
+    "copy_plan",
+    "create_plan",
+    "generate_needs",
+    "import_capacity",
+    "import_needs",
+    "import_quotas",
+    "import_staff",
+    "period_end",
+    "record_result",
+    "refresh_signals",
+    "remove_lock",
+    "run_plan",
+    "save_capacity",
+    "save_need",
+    "save_staff_member",
+    "set_coordinates_source",
+    "set_override",
+    "set_quota",
+    "solve_plan_now",
+    "start_secondment",
+    "submit_assessment",
+    "submit_weekly_report",
+    "update_plan",
+    "update_weights",
+    "weights_for",
+]

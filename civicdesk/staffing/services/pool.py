@@ -1,0 +1,228 @@
+"""Writes for the staff pool and the departments' release quotas."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.core import audit
+from civicdesk.core.models import Department
+
+from ..access import require_planner
+from ..fields import FIELD_CODES
+from ..models import DepartmentQuota, StaffMember
+from .csvutil import ImportReport, number, read_rows
+
+STAFF_EDITABLE = (
+    "full_name",
+    "department",
+    "position",
+    "fields",
+    "experience_years",
+    "languages",
+    "home_label",
+    "home_lat",
+    "home_lon",
+    "available_from",
+    "available_until",
+    "user",
+    "is_active",
+)
+STAFF_REQUIRED = ("staff_id", "full_name", "department", "fields", "home_lat", "home_lon")
+STAFF_OPTIONAL = (
+    "position",
+    "experience_years",
+    "languages",
+    "home_label",
+    "available_from",
+    "available_until",
+)
+
+
+def _clean_fields(fields):
+    fields = [f.strip() for f in fields if f and f.strip()]
+    unknown = [f for f in fields if f not in FIELD_CODES]
+    if unknown:
+        raise ValidationError(
+            {"fields": _("Lĩnh vực không có trong danh mục: %(f)s.") % {"f": ", ".join(unknown)}}
+        )
+    if not fields:
+        raise ValidationError({"fields": _("Cần ít nhất một lĩnh vực chuyên môn.")})
+    return sorted(set(fields))
+
+
+@transaction.atomic
+def save_staff_member(actor, province, code, data):
+    """Create or update the pool member `code` of `province` with `data` (keys of STAFF_EDITABLE)."""
+    require_planner(actor, province)
+    data = dict(data)
+    if "fields" in data:
+        data["fields"] = _clean_fields(data["fields"])
+    if "languages" in data:
+        data["languages"] = [x.strip() for x in data["languages"] if x and x.strip()]
+    if data.get("department") is not None and data["department"].province_id != province.pk:
+        raise ValidationError({"department": _("Sở, ngành không thuộc tỉnh.")})
+    member = StaffMember.objects.filter(province=province, code=code).first()
+    created = member is None
+    if member is None:
+        member = StaffMember(province=province, code=code, department=data.get("department"))
+    changes = audit.diff(member, data, STAFF_EDITABLE)
+    if member.available_from and member.available_until and member.available_until < member.available_from:
+        raise ValidationError({"available_until": _("Ngày kết thúc sẵn sàng phải sau ngày bắt đầu.")})
+    member.full_clean()
+    member.save()
+    if changes or created:
+        audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, member, changes=changes)
+    return member
+
+
+def _date(row, column, line, errors):
+    raw = row.get(column, "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(
+            _("Dòng %(line)s, cột %(col)s: “%(v)s” không phải ngày dạng YYYY-MM-DD.")
+            % {"line": line, "col": column, "v": raw}
+        )
+        return None
+
+
+def import_staff(actor, province, text):
+    """Import the staff pool (staff_id, full_name, department, fields, home_lat, home_lon + optional columns).
+
+    `department` is the department code (e.g. tu-phap); `fields` and `languages` are separated by ';'. All or
+    nothing: every row is checked first and errors are reported by line and column.
+    """
+    require_planner(actor, province)
+    report = ImportReport()
+    rows = read_rows(text, STAFF_REQUIRED, STAFF_OPTIONAL, report.errors)
+    departments = {d.code: d for d in Department.objects.filter(province=province)}
+    parsed, seen = [], {}
+    for line, row in rows:
+        errs = report.errors
+        code = row["staff_id"]
+        if not code:
+            errs.append(_("Dòng %(line)s, cột staff_id: không được để trống.") % {"line": line})
+        elif code in seen:
+            errs.append(
+                _("Dòng %(line)s: staff_id “%(c)s” bị lặp (đã có ở dòng %(first)s).")
+                % {"line": line, "c": code, "first": seen[code]}
+            )
+        seen.setdefault(code, line)
+        if not row["full_name"]:
+            errs.append(_("Dòng %(line)s, cột full_name: không được để trống.") % {"line": line})
+        department = departments.get(row["department"])
+        if department is None:
+            errs.append(
+                _("Dòng %(line)s, cột department: không có sở, ngành mã “%(c)s”.")
+                % {"line": line, "c": row["department"]}
+            )
+        fields = [f.strip() for f in row["fields"].split(";") if f.strip()]
+        bad = [f for f in fields if f not in FIELD_CODES]
+        if bad or not fields:
+            errs.append(
+                _(
+                    "Dòng %(line)s, cột fields: lĩnh vực không hợp lệ “%(f)s” (dùng mã: %(codes)s, cách nhau bởi ;)."
+                )
+                % {"line": line, "f": ";".join(bad) or "", "codes": ", ".join(sorted(FIELD_CODES))}
+            )
+        lat = number(row, "home_lat", line, errs, lo=-90, hi=90)
+        lon = number(row, "home_lon", line, errs, lo=-180, hi=180)
+        if (lat is None or lon is None) and (row["home_lat"] == "" or row["home_lon"] == ""):
+            errs.append(_("Dòng %(line)s: thiếu tọa độ nơi ở (home_lat, home_lon).") % {"line": line})
+        data = {
+            "full_name": row["full_name"],
+            "department": department,
+            "fields": fields,
+            "home_lat": lat,
+            "home_lon": lon,
+            "position": row.get("position", ""),
+            "experience_years": number(row, "experience_years", line, errs, integer=True, hi=50, default=0),
+            "languages": [x for x in row.get("languages", "").split(";") if x.strip()],
+            "home_label": row.get("home_label", ""),
+            "available_from": _date(row, "available_from", line, errs),
+            "available_until": _date(row, "available_until", line, errs),
+            "is_active": True,
+        }
+        parsed.append((code, data))
+    if not rows and not report.errors:
+        report.errors.append(_("Tệp không có dòng dữ liệu nào."))
+    if report.errors:
+        return report
+    # Rows were validated above; one import is one write, saved in bulk with one audit event.
+    with transaction.atomic():
+        existing = {m.code: m for m in StaffMember.objects.filter(province=province)}
+        new, changed = [], []
+        for code, data in parsed:
+            data = {**data, "fields": sorted(set(data["fields"]))}
+            member = existing.get(code)
+            if member is None:
+                new.append(StaffMember(province=province, code=code, **data))
+            else:
+                for key, value in data.items():
+                    setattr(member, key, value)
+                changed.append(member)
+        StaffMember.objects.bulk_create(new, batch_size=500)
+        StaffMember.objects.bulk_update(changed, [k for k in parsed[0][1] if k != "user"], batch_size=500)
+        report.created, report.updated = len(new), len(changed)
+        audit.record(
+            actor,
+            audit.Action.IMPORT,
+            object_type="staffing.staffmember",
+            object_repr=_("Nguồn cán bộ %(n)s người (CSV)") % {"n": len(parsed)},
+            changes={"created": report.created, "updated": report.updated},
+        )
+    return report
+
+
+@transaction.atomic
+def set_quota(actor, department, max_release):
+    """Set how many people `department` can release; `None` removes its quota row."""
+    require_planner(actor, department.province)
+    quota = DepartmentQuota.objects.filter(department=department).first()
+    if max_release is None:
+        if quota is not None:
+            audit.record(actor, audit.Action.DELETE, quota)
+            quota.delete()
+        return None
+    created = quota is None
+    quota = quota or DepartmentQuota(department=department)
+    changes = audit.diff(quota, {"max_release": max_release}, ["max_release"])
+    quota.full_clean()
+    quota.save()
+    if changes or created:
+        audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, quota, changes=changes)
+    return quota
+
+
+def import_quotas(actor, province, text):
+    """Import release quotas (department,max_release) where department is the department code."""
+    require_planner(actor, province)
+    report = ImportReport()
+    rows = read_rows(text, ("department", "max_release"), (), report.errors)
+    departments = {d.code: d for d in Department.objects.filter(province=province)}
+    parsed = []
+    for line, row in rows:
+        department = departments.get(row["department"])
+        if department is None:
+            report.errors.append(
+                _("Dòng %(line)s, cột department: không có sở, ngành mã “%(c)s”.")
+                % {"line": line, "c": row["department"]}
+            )
+        value = number(row, "max_release", line, report.errors, integer=True, hi=100000)
+        if value is None and not row["max_release"]:
+            report.errors.append(_("Dòng %(line)s, cột max_release: không được để trống.") % {"line": line})
+        parsed.append((department, value))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for department, value in parsed:
+            existed = DepartmentQuota.objects.filter(department=department).exists()
+            set_quota(actor, department, value)
+            report.updated += existed
+            report.created += not existed
+    return report
