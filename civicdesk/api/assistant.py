@@ -1,3 +1,48 @@
-from ninja import Router
+"""POST /api/assistant/ask {"q": "..."} → {"q", "answered", "answer", "sources": [{"title","kind","url","score"}], "ms"}."""
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema
+
+from civicdesk.assistant.respond import respond
+from civicdesk.assistant.search import search
 
 router = Router(tags=["assistant"])
+
+
+class AskIn(Schema):
+    q: str = Field(..., min_length=1, max_length=1000)
+
+
+class SourceOut(Schema):
+    title: str
+    kind: str
+    url: str
+    score: float
+
+
+class AskOut(Schema):
+    q: str
+    answered: bool
+    answer: str
+    sources: list[SourceOut]
+    ms: int
+
+
+class HitOut(Schema):
+    id: str
+    kind: str
+    title: str
+    url: str
+    score: float
+
+
+@router.post("/ask", response=AskOut, summary="Hỏi trợ lý cẩm nang (trả lời có trích nguồn hoặc từ chối)")
+def ask(request, payload: AskIn):
+    if not payload.q.strip():
+        raise ValidationError({"q": ["Hãy nhập câu hỏi."]})
+    return respond(payload.q).as_json()
+
+
+@router.get("/search", response=list[HitOut], summary="Tìm trong cẩm nang đã công bố")
+def search_handbook(request, q: str, limit: int = 10):
+    return [hit.__dict__ for hit in search(q, limit=max(1, min(limit, 50)))]

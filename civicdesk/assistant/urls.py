@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assistant"
-urlpatterns = []
+urlpatterns = [
+    path("", views.chat, name="chat"),
+    path("turns/<int:turn_id>/feedback/", views.feedback, name="feedback"),
+    path("gaps/", views.gaps, name="gaps"),
+    path("rebuild/", views.rebuild, name="rebuild"),
+    path("public/", views.public_chat, name="public"),
+    path("public/turns/<int:turn_id>/feedback/", views.public_feedback, name="public_feedback"),
+]

@@ -1,0 +1,152 @@
+"""Fit the refusal model (`decide.py`) on the gold set's dev split only, and write `calibration.json`.
+
+`civicdesk assistant calibrate [--dry-run]`. The label of a question is 1 when it is in scope and a gold record is in
+the top 3 (answering it is right), 0 otherwise (out of scope, or retrieval missed: answering would be wrong). The
+model is an L2-regularised logistic regression on standardised features (Newton's method, numpy). The threshold is
+chosen on *out-of-fold* probabilities (5 folds over dev, so each question is scored by a model that never saw it):
+the lowest threshold that keeps out-of-scope rejection ≥ 0.95 and the wrong-answer rate ≤ 2 % of answers, i.e. a
+margin below the product targets (0.90 and 3 %). Held-out and fresh questions are never read here.
+"""
+
+import datetime
+import hashlib
+import json
+
+import numpy as np
+
+from ..decide import CALIBRATION_PATH, FEATURES, Model, features
+from ..index import Index
+from ..lexicon import LEXICON_PATH
+from .harness import load_gold
+
+L2 = 3.0
+BALANCED = True
+FOLDS = 5
+MIN_OOS_REJECTION = 0.95
+MAX_WRONG_RATE = 0.02
+
+
+def rows(index, gold):
+    """(feature matrix, labels, out-of-scope flags) for gold questions."""
+    x, y, oos = [], [], []
+    for item in gold:
+        analysis, ranked = index.rank(item["q"], limit=10)
+        values = features(index, analysis, ranked)
+        top3 = {r.doc.id for r in ranked[:3]}
+        x.append([values[name] for name in FEATURES])
+        y.append(1.0 if item["gold"] and top3 & set(item["gold"]) else 0.0)
+        oos.append(not item["gold"])
+    return np.array(x, dtype=np.float64), np.array(y), np.array(oos)
+
+
+def fit(x, y, l2=L2, iterations=50, balanced=BALANCED):
+    """Standardisation and logistic weights: (mean, scale, weights, intercept)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0  # the intercept is not shrunk
+    # Balanced: both labels weigh the same in total, so the gold set's mix (mostly in scope) is not learnt as a prior.
+    sample = (
+        np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+        if balanced
+        else np.ones(len(y))
+    )
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -40, 40)))
+        gradient = z.T @ (sample * (p - y)) + penalty * w
+        hessian = (z * (sample * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return mean, scale, w[1:], w[0]
+
+
+def predict(params, x):
+    mean, scale, weights, intercept = params
+    return 1 / (1 + np.exp(-np.clip(((x - mean) / scale) @ weights + intercept, -40, 40)))
+
+
+def out_of_fold(x, y, oos, folds=FOLDS, **options):
+    """Each question's probability from a model fitted without it (folds stratified by label and scope)."""
+    fold_of = np.zeros(len(y), dtype=int)
+    for group in (y == 1, (y == 0) & oos, (y == 0) & ~oos):
+        members = np.flatnonzero(group)
+        fold_of[members] = np.arange(len(members)) % folds
+    probability = np.zeros(len(y))
+    for k in range(folds):
+        test = fold_of == k
+        probability[test] = predict(fit(x[~test], y[~test], **options), x[test])
+    return probability
+
+
+def rates(probability, y, oos, threshold):
+    answered = probability >= threshold
+    in_scope = ~oos
+    wrong = answered & (y == 0)
+    return {
+        "answered_rate_in_scope": float(answered[in_scope].mean()) if in_scope.any() else None,
+        "oos_rejection": float((~answered[oos]).mean()) if oos.any() else None,
+        "wrong_answer_rate_answered": float(wrong.sum() / max(answered.sum(), 1)),
+        "wrong_answer_rate_all": float(wrong.mean()),
+    }
+
+
+def choose_threshold(probability, y, oos):
+    """The lowest threshold whose out-of-fold rates keep the safety margins (most questions answered)."""
+    for threshold in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        r = rates(probability, y, oos, threshold)
+        if r["oos_rejection"] >= MIN_OOS_REJECTION and r["wrong_answer_rate_answered"] <= MAX_WRONG_RATE:
+            return float(threshold), r
+    return 0.95, rates(probability, y, oos, 0.95)
+
+
+def calibrate(docs, gold=None):
+    """Fit on the dev split; returns the calibration dict (what `calibration.json` holds)."""
+    gold = [g for g in (gold if gold is not None else load_gold()) if g.get("split", "dev") == "dev"]
+    index = Index.build(docs)
+    x, y, oos = rows(index, gold)
+    threshold, oof = choose_threshold(out_of_fold(x, y, oos), y, oos)
+    mean, scale, weights, intercept = fit(x, y)
+    dev_fit = rates(predict((mean, scale, weights, intercept), x), y, oos, threshold)
+    digest = hashlib.sha256(json.dumps([g["q"] for g in gold], ensure_ascii=False).encode()).hexdigest()
+    return {
+        "features": list(FEATURES),
+        "weights": [round(float(w), 6) for w in weights],
+        "intercept": round(float(intercept), 6),
+        "mean": [round(float(m), 6) for m in mean],
+        "scale": [round(float(s), 6) for s in scale],
+        "threshold": threshold,
+        "fitted": {
+            "split": "dev",
+            "questions": len(gold),
+            "positives": int(y.sum()),
+            "out_of_scope": int(oos.sum()),
+            "l2": L2,
+            "date": datetime.date.today().isoformat(),
+            "records": len(docs),
+            "dev_questions_sha256": digest[:16],
+            "lexicon_sha256": hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16],
+            "out_of_fold_at_threshold": {k: round(v, 4) for k, v in oof.items()},
+            "in_sample_at_threshold": {k: round(v, 4) for k, v in dev_fit.items()},
+        },
+    }
+
+
+def write(calibration, path=CALIBRATION_PATH):
+    path.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    from ..decide import get_model
+
+    get_model.cache_clear()
+
+
+def model_of(calibration):
+    from ..decide import model_from_dict
+
+    return model_from_dict(calibration)
+
+
+__all__ = ["Model", "calibrate", "write", "model_of"]

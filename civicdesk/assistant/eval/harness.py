@@ -1,0 +1,112 @@
+"""`civicdesk assistant eval`: retrieval and answer quality on the gold set, against a plain BM25 baseline.
+
+Metrics (in-scope questions unless stated): Recall@1/3/5 (a gold record within the first k), MRR@10, answered rate;
+out-of-scope rejection rate (out-of-scope questions refused); latency p50/p95 of the whole answer (retrieval,
+decision, composition; no LLM), in milliseconds.
+
+A *wrong answer* is an answer given whose top 3 holds no gold record (an out-of-scope question answered is one).
+It is reported over two denominators: `wrong_answer_rate` = wrong answers / answers given (the stricter of the two,
+the one compared with the ≤ 3 % target) and `wrong_answer_rate_all` = wrong answers / all questions.
+`answered_top1_not_gold` (diagnostic, not a target): in-scope answers whose *first* source, the one the answer is
+composed from, is not a gold record.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..index import Index
+from ..respond import respond
+from .baseline import PlainBM25
+
+GOLD_PATH = Path(__file__).with_name("gold.jsonl")
+
+
+def load_gold(path=GOLD_PATH):
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _retrieval(ranked_ids, gold):
+    first = next((rank for rank, doc_id in enumerate(ranked_ids[:10], start=1) if doc_id in gold), None)
+    return {
+        "r1": first is not None and first <= 1,
+        "r3": first is not None and first <= 3,
+        "r5": first is not None and first <= 5,
+        "rr": 1.0 / first if first else 0.0,
+    }
+
+
+def _summarise(rows):
+    scope = [r for r in rows if r["gold"]]
+    oos = [r for r in rows if not r["gold"]]
+    answered = [r for r in rows if r["answered"]]
+    wrong = [r for r in answered if not r["gold"] or not r["r3"]]
+    answered_scope = [r for r in answered if r["gold"]]
+    latencies = np.array([r["ms"] for r in rows]) if rows else np.zeros(1)
+
+    def mean(key, items):
+        return round(sum(r[key] for r in items) / len(items), 4) if items else None
+
+    return {
+        "questions": len(rows),
+        "in_scope": len(scope),
+        "out_of_scope": len(oos),
+        "recall@1": mean("r1", scope),
+        "recall@3": mean("r3", scope),
+        "recall@5": mean("r5", scope),
+        "mrr@10": mean("rr", scope),
+        "answered_rate_in_scope": round(sum(r["answered"] for r in scope) / len(scope), 4) if scope else None,
+        "oos_rejection": round(sum(not r["answered"] for r in oos) / len(oos), 4) if oos else None,
+        "wrong_answer_rate": round(len(wrong) / len(answered), 4) if answered else 0.0,
+        "wrong_answer_rate_all": round(len(wrong) / len(rows), 4) if rows else 0.0,
+        "wrong_answers": len(wrong),
+        "answers": len(answered),
+        "answered_top1_not_gold": round(sum(not r["r1"] for r in answered_scope) / len(answered_scope), 4)
+        if answered_scope
+        else None,
+        "latency_ms_p50": round(float(np.percentile(latencies, 50)), 2),
+        "latency_ms_p95": round(float(np.percentile(latencies, 95)), 2),
+    }
+
+
+def evaluate(docs, gold=None, index=None):
+    """Run the gold set against `docs`; returns {"assistant": {...}, "baseline_bm25": {...}, "by_split", "misses"}."""
+    gold = gold if gold is not None else load_gold()
+    index = index or Index.build(docs)
+    baseline = PlainBM25(docs)
+    rows, base_rows, misses = [], [], []
+    respond("khởi động", use_llm=False, index=index)  # first call pays for lazy loading (lexicon)
+    for item in gold:
+        started = time.perf_counter()
+        response = respond(item["q"], use_llm=False, index=index)
+        ms = (time.perf_counter() - started) * 1000
+        _analysis, ranked = index.rank(item["q"], limit=10)
+        ids = [r.doc.id for r in ranked]
+        row = {"gold": item["gold"], "answered": response.answered, "ms": ms, "split": item.get("split", "dev"),
+               "type": item.get("type", "")}  # fmt: skip
+        row.update(_retrieval(ids, set(item["gold"])))
+        rows.append(row)
+        if (item["gold"] and (not row["r3"] or not response.answered)) or (
+            not item["gold"] and response.answered
+        ):
+            misses.append({"id": item.get("id"), "q": item["q"], "gold": item["gold"], "top3": ids[:3],
+                           "answered": response.answered, "confidence": response.confidence})  # fmt: skip
+        base_ids = baseline.rank(item["q"])
+        base_row = {"gold": item["gold"], "answered": bool(base_ids), "ms": 0.0}
+        base_row.update(_retrieval(base_ids, set(item["gold"])))
+        base_rows.append(base_row)
+    base = _summarise(base_rows)
+    baseline_metrics = {k: base[k] for k in ("recall@1", "recall@3", "recall@5", "mrr@10")}
+    splits = sorted({r["split"] for r in rows})
+    types = sorted({r["type"] for r in rows})
+    return {
+        "records": len(docs),
+        "assistant": _summarise(rows),
+        "baseline_bm25": baseline_metrics,
+        "by_split": {s: _summarise([r for r in rows if r["split"] == s]) for s in splits},
+        "by_type": {t: _summarise([r for r in rows if r["type"] == t]) for t in types},
+        "misses": misses,
+    }

@@ -1,0 +1,279 @@
+"""The in-process index: BM25F over accent-folded syllables and syllable bigrams, with precomputed impacts.
+
+Each record has four fields (title, keywords, summary, full export text) with their own weight and length
+normalisation; because BM25F's per-term saturation depends only on the record, the score contribution of every
+(term, record) pair is computed at build time, and a query is a handful of numpy additions. See
+docs/decisions/0002-assistant-retrieval.md for why this engine and these weights.
+"""
+
+import io
+import json
+import math
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .build import FIELDS, K1, build_postings  # noqa: F401  (FIELDS, K1: the weights, documented here)
+from .normalize import syllable_pairs
+from .query import analyse
+
+BIGRAM_SHARE = 0.5
+FORMAT = 5  # bump when the saved layout changes
+
+
+def _terms(text):
+    """Counter of index terms: folded syllables ("u:"), folded bigrams ("b:"), accented forms ("a:")."""
+    raw, tokens = syllable_pairs(text)
+    terms = Counter(map("u:".__add__, tokens))
+    terms.update(map("b:{}_{}".format, tokens, tokens[1:]))
+    # Accented forms only where they differ: they let a question typed with diacritics prefer them.
+    terms.update(map("a:".__add__, [r for r, t in zip(raw, tokens, strict=True) if r != t]))
+    return terms
+
+
+def _deletes(word):
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@dataclass
+class Coverage:
+    total: float = 0.0  # idf weight of the question's concepts
+    covered: float = 0.0  # … of those the record contains (typos and accent mismatches get partial credit)
+    count: int = 0
+    covered_count: int = 0
+    lexicon_total: float = 0.0  # … of the concepts the lexicon recognised (everyday phrases, abbreviations)
+    lexicon_covered: float = 0.0
+    unknown: float = 0.0  # … of the concepts no record contains at all
+    in_title: float = 0.0  # … of the covered concepts found in the record's title or keywords
+    bigrams: int = 0  # content bigrams typed by the user
+    bigram_hits: int = 0
+
+    @property
+    def concept_share(self):
+        return self.covered / self.total if self.total else 0.0
+
+    @property
+    def blended(self):
+        """The original coverage score: half concept coverage, half typed-bigram coverage."""
+        if self.total == 0:
+            return 0.0
+        if not self.bigrams:
+            return self.concept_share
+        return (1 - BIGRAM_SHARE) * self.concept_share + BIGRAM_SHARE * self.bigram_hits / self.bigrams
+
+
+@dataclass
+class Ranked:
+    doc: object
+    score: float
+
+
+class Index:
+    """Postings in CSR form: term id t → record ids `_ids[_indptr[t]:_indptr[t + 1]]` (ascending) and their
+    impacts; `postings` maps each term string to its id."""
+
+    def __init__(self, docs, terms, indptr, ids, impacts, max_idf, version=0):
+        self.docs = docs
+        self.postings = {term: i for i, term in enumerate(terms)}
+        self._terms = terms
+        self._indptr = indptr
+        self._ids = ids
+        self._impacts = impacts
+        self.max_idf = max_idf
+        self.version = version
+        self.embeddings = None  # optional dense vectors (see dense.py)
+
+    # -- build -------------------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, docs, version=0, progress=None, processes=None):
+        terms, indptr, ids, impacts, max_idf = build_postings(docs, progress=progress, processes=processes)
+        return cls(docs, terms, indptr, ids, impacts, max_idf, version)
+
+    def _span(self, term):
+        t = self.postings.get(term)
+        return None if t is None else (int(self._indptr[t]), int(self._indptr[t + 1]))
+
+    @property
+    def _deletes(self):
+        """One-deletion neighbourhoods of the longer folded syllables (typo correction), made on first use."""
+        if "_deletes_map" not in self.__dict__:
+            deletes = defaultdict(set)
+            for term in self._terms:
+                if term.startswith("u:") and len(term) > 6 and not term[2:].isdigit():
+                    for d in _deletes(term[2:]):
+                        deletes[d].add(term[2:])
+            self._deletes_map = dict(deletes)
+        return self._deletes_map
+
+    # -- vocabulary --------------------------------------------------------------------------------------
+    def has(self, term):
+        return term in self.postings
+
+    def df(self, term):
+        span = self._span(term)
+        return span[1] - span[0] if span else 0
+
+    def idf(self, term):
+        df = self.df(term)
+        n = len(self.docs)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else self.max_idf
+
+    def correct(self, token, prev=None, nxt=None):
+        """Likely intended syllables for an unknown one: one edit away, or two syllables run together."""
+        candidates = set()
+        if len(token) >= 5:
+            for d in _deletes(token) | {token}:
+                candidates |= self._deletes.get(d, set())
+        if len(token) >= 3:
+            # Short syllables: only a doubled letter ("hoo") or two swapped letters ("sihn"); anything looser
+            # turns unrelated words into catalogue words.
+            for i in range(len(token) - 1):
+                if token[i] == token[i + 1] and f"u:{token[:i] + token[i + 1 :]}" in self.postings:
+                    candidates.add(token[:i] + token[i + 1 :])
+                swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+                if f"u:{swapped}" in self.postings:
+                    candidates.add(swapped)
+        for cut in range(1, len(token)):
+            left, right = token[:cut], token[cut:]
+            if f"b:{left}_{right}" in self.postings:
+                candidates.add(f"{left} {right}")
+        if not candidates:
+            return []
+
+        def rank(candidate):
+            first, last = candidate.split()[0], candidate.split()[-1]
+            context = (prev is not None and f"b:{prev}_{first}" in self.postings) + (
+                nxt is not None and f"b:{last}_{nxt}" in self.postings
+            )
+            return (context, " " in candidate, self.df(f"u:{candidate}"))
+
+        best = sorted(candidates, key=rank, reverse=True)
+        return best[:2] if len(best) > 1 and rank(best[1])[0] > 0 else best[:1]
+
+    # -- search --------------------------------------------------------------------------------------------
+    def score(self, analysis):
+        scores = np.zeros(len(self.docs), dtype=np.float32)
+        for term, weight in analysis.terms.items():
+            span = self._span(term)
+            if span is not None:
+                scores[self._ids[span[0] : span[1]]] += weight * self._impacts[span[0] : span[1]]
+        return scores
+
+    def rank(self, query, limit=10):
+        """(analysis, [Ranked]) best first."""
+        analysis = analyse(query, self)
+        if not self.docs:
+            return analysis, []
+        scores = self.score(analysis)
+        if self.embeddings is not None:
+            from .dense import fuse
+
+            scores = fuse(self, query, scores)
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = sorted(top, key=lambda i: (-scores[i], i))
+        return analysis, [Ranked(self.docs[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def contains(self, term, doc_index):
+        span = self._span(term)
+        if span is None:
+            return False
+        ids = self._ids[span[0] : span[1]]
+        pos = np.searchsorted(ids, doc_index)
+        return pos < len(ids) and ids[pos] == doc_index
+
+    def confidence(self, analysis, doc):
+        """How much of the question the record covers: concepts by idf weight, and the typed bigrams."""
+        return self.coverage(analysis, doc).blended
+
+    def coverage(self, analysis, doc):
+        """Per-concept coverage of the question by one record (the evidence the refusal decision weighs)."""
+        doc_index = self._position(doc)
+        result = Coverage()
+        for concept in analysis.concepts:
+            weight = max((self.idf(t) for t in concept.alternatives if t.startswith("u:")), default=None)
+            if weight is None:  # lexicon concept: weigh it like a strong term
+                weight = max(self.idf(t) for t in concept.alternatives)
+            concept.weight = weight
+            result.total += weight
+            result.count += 1
+            if concept.lexicon:
+                result.lexicon_total += weight
+            if not any(t in self.postings for t in concept.alternatives):
+                result.unknown += weight
+            if any(self.contains(t, doc_index) for t in concept.alternatives):
+                credit = 0.6 if concept.typo else 1.0
+                if concept.accented and not self.contains(concept.accented, doc_index):
+                    credit = 0.5  # typed "phở", the record only has "phố"
+                result.covered += weight * credit
+                result.covered_count += 1
+                if concept.lexicon:
+                    result.lexicon_covered += weight
+                if concept.alternatives & self.field_terms(doc_index):
+                    result.in_title += weight
+        # Vietnamese words are mostly two-syllable compounds: syllables found apart ("phương" … "trình") are weak
+        # evidence, the compound itself ("phương trình") is strong.
+        result.bigrams = len(analysis.bigrams)
+        result.bigram_hits = sum(1 for term in analysis.bigrams if self.contains(term, doc_index))
+        return result
+
+    def field_terms(self, doc_index):
+        """Folded syllables and bigrams of a record's title and keywords (for the field-match evidence)."""
+        cache = self.__dict__.setdefault("_field_cache", {})
+        if doc_index not in cache:
+            doc = self.docs[doc_index]
+            terms = set()
+            for text in [doc.title, *doc.keywords]:
+                terms.update(t for t in _terms(text) if not t.startswith("a:"))
+            cache[doc_index] = frozenset(terms)
+        return cache[doc_index]
+
+    def _position(self, doc):
+        if not hasattr(self, "_positions"):
+            self._positions = {d.id: i for i, d in enumerate(self.docs)}
+        return self._positions[doc.id]
+
+    # -- persistence -----------------------------------------------------------------------------------------
+    def save(self, target):
+        """Write the index as an .npz archive (a path or a binary file): the CSR arrays as they are, the
+        vocabulary as one UTF-8 string, the records as zlib-compressed JSON. No pickle: loading runs no code."""
+        n = len(self.docs)
+        arrays = {
+            "indptr": self._indptr,
+            "ids": self._ids.astype(np.uint16) if n <= 65536 else self._ids,  # record ids fit 16 bits in most corpora
+            "impacts": self._impacts,
+            "terms": np.frombuffer("\n".join(self._terms).encode(), dtype=np.uint8),
+            "docs": np.frombuffer(zlib.compress(json.dumps([asdict(d) for d in self.docs], ensure_ascii=False,
+                                                           default=str).encode(), 6), dtype=np.uint8),
+            "meta": np.frombuffer(json.dumps({"format": FORMAT, "version": self.version, "max_idf": self.max_idf,
+                                              "records": n}).encode(), dtype=np.uint8),
+        }  # fmt: skip
+        if self.embeddings is not None:
+            arrays["embeddings"] = np.asarray(self.embeddings, dtype=np.float32)
+        np.savez(target, **arrays)
+
+    @classmethod
+    def load(cls, source):
+        from .corpus import Doc
+
+        with np.load(source, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes())
+            if meta.get("format") != FORMAT:
+                raise ValueError("index format changed")
+            terms = data["terms"].tobytes().decode().split("\n") if data["terms"].size else []
+            docs = [Doc(**d) for d in json.loads(zlib.decompress(data["docs"].tobytes()))]
+            index = cls(docs, terms, data["indptr"], data["ids"].astype(np.int32, copy=False), data["impacts"],
+                        meta["max_idf"], meta["version"])  # fmt: skip
+            index.embeddings = data["embeddings"] if "embeddings" in data.files else None
+        return index
+
+    def dumps(self):
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, blob):
+        return cls.load(io.BytesIO(blob))

@@ -1,0 +1,39 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Trợ lý: civicdesk assistant eval | rebuild."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        ev = sub.add_parser("eval", help="Đánh giá trên bộ câu hỏi chuẩn (Recall@k, MRR, từ chối, độ trễ).")
+        ev.add_argument("--source", choices=["seed", "db"], default="seed",
+                        help="seed: các tệp JSON mẫu (không cần CSDL); db: nội dung đã công bố trong CSDL.")  # fmt: skip
+        ev.add_argument("--gold", help="Tệp gold JSONL khác (mặc định civicdesk/assistant/eval/gold.jsonl).")
+        ev.add_argument("--misses", action="store_true", help="In cả các câu trả lời sai/bị từ chối.")
+        sub.add_parser(
+            "rebuild", help="Xây lại chỉ mục từ nội dung đã công bố (các máy chủ khác tự nạp lại)."
+        )
+
+    def handle(self, *args, action, **options):
+        if action == "rebuild":
+            from civicdesk.assistant.store import rebuild
+
+            state = rebuild()
+            self.stdout.write(f"Chỉ mục v{state.version}: {state.doc_count} mục, {state.build_ms} ms")
+            return
+        from civicdesk.assistant.corpus import published_docs, seed_docs
+        from civicdesk.assistant.eval.harness import evaluate, load_gold
+
+        docs = seed_docs() if options["source"] == "seed" else published_docs()
+        if not docs:
+            raise CommandError(
+                "Không có nội dung nào để đánh giá (hãy nạp cẩm nang hoặc dùng --source seed)."
+            )
+        gold = load_gold(options["gold"]) if options["gold"] else load_gold()
+        result = evaluate(docs, gold)
+        if not options["misses"]:
+            result.pop("misses")
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

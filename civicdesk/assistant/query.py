@@ -1,0 +1,284 @@
+"""Query analysis: stop words, question frames, lexicon expansion, typo correction, weighted terms and concepts.
+
+A *concept* is one thing the question is about (a content syllable, or a lexicon phrase such as "sổ đỏ"); the
+answer is trusted only when the best record covers most concepts by their weight (see `Index.confidence`).
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+from .lexicon import get_lexicon
+from .normalize import fold, syllables
+
+# Function words and question frames (folded). They still rank (with a low weight) but are not concepts.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "ah",
+        "ak",
+        "a",
+        "ha",
+        "nhe",
+        "nha",
+        "oi",
+        "u",
+        "vay",
+        "va",
+        "voi",
+        "la",
+        "gi",
+        "co",
+        "khong",
+        "ko",
+        "k",
+        "hok",
+        "duoc",
+        "dc",
+        "cho",
+        "cua",
+        "thi",
+        "ma",
+        "o",
+        "tai",
+        "de",
+        "khi",
+        "nao",
+        "sao",
+        "nhu",
+        "nay",
+        "kia",
+        "do",
+        "toi",
+        "minh",
+        "em",
+        "anh",
+        "chi",
+        "ban",
+        "ong",
+        "chu",
+        "bac",
+        "ai",
+        "cai",
+        "nhung",
+        "cac",
+        "mot",
+        "gium",
+        "giup",
+        "roi",
+        "da",
+        "dang",
+        "se",
+        "phai",
+        "lam",
+        "xin",
+        "the",
+        "di",
+        "ve",
+        "vao",
+        "ra",
+        "len",
+        "ay",
+        "nhi",
+        "hay",
+        "hoac",
+        "neu",
+        "thoi",
+        "luon",
+        "ne",
+        "nua",
+        "hem",
+        "how",
+        "do",
+        "does",
+        "did",
+        "i",
+        "my",
+        "me",
+        "we",
+        "our",
+        "what",
+        "which",
+        "the",
+        "a",
+        "an",
+        "to",
+        "for",
+        "of",
+        "in",
+        "on",
+        "is",
+        "are",
+        "get",
+        "need",
+        "where",
+        "when",
+        "who",
+        "whom",
+        "please",
+        "should",
+        "with",
+        "and",
+        "or",
+        "it",
+        "its",
+        "this",
+        "that",
+        "have",
+        "has",
+        "there",
+        "about",
+        "many",
+        "be",
+        "by",
+        "from",
+        "at",
+        "you",
+        "your",
+        "if",
+        "would",
+        "could",
+        "want",
+        "tell",
+        "much",
+        "any",
+        "some",
+    ]
+)
+FRAMES = [
+    tuple(fold(p).split())
+    for p in """thủ tục|hồ sơ|giấy tờ|bao lâu|bao nhiêu|ở đâu|thế nào|như thế nào|làm sao|cần gì|những gì|là gì|
+    được không|có được|hay không|cho hỏi|xin hỏi|muốn hỏi|phải làm gì|mất bao lâu|hết bao nhiêu|mấy ngày|lệ phí|
+    chi phí|tiền|phí|nộp ở đâu|cần mang|mang theo|chuẩn bị|thời gian|thời hạn|hiện nay|bây giờ|mới nhất|cụ thể|
+    hướng dẫn|quy định|trường hợp|thế thì|như vậy|người dân|công dân|bà con|cán bộ|xã|giải quyết|
+    trình tự|các bước|nộp|ở|cơ quan|tại|đi|giúp|với|nhé|ạ""".replace("\n", "").split("|")
+    if p.strip()
+]
+_FRAME_MAX = max(len(f) for f in FRAMES)
+_FRAME_SET = frozenset(FRAMES)
+
+W_ORIGINAL, W_STOP, W_BIGRAM, W_EXPANSION, W_EXPANSION_BIGRAM, W_TYPO, W_ACCENT = (
+    1.0,
+    0.15,
+    1.2,
+    0.5,
+    0.8,
+    0.6,
+    0.3,
+)
+
+
+@dataclass
+class Concept:
+    label: str
+    alternatives: set  # index terms; the concept is covered by a record containing any of them
+    weight: float = 0.0
+    typo: bool = False
+    accented: str = ""  # the "a:" term when the user typed this syllable with diacritics
+    lexicon: bool = False  # an everyday phrase the lexicon recognised (strong evidence of a handbook topic)
+
+
+@dataclass
+class Analysis:
+    text: str
+    tokens: list
+    terms: dict = field(default_factory=dict)  # term → query weight
+    concepts: list = field(default_factory=list)
+    bigrams: list = field(
+        default_factory=list
+    )  # content bigrams typed by the user (a second coverage signal)
+    expansions: list = field(default_factory=list)
+    corrections: dict = field(default_factory=dict)
+    function_words: int = 0  # tokens that are function words or question frames
+
+    def add(self, term, weight):
+        self.terms[term] = max(self.terms.get(term, 0.0), weight)
+
+
+def _frame_positions(tokens):
+    stop = set()
+    i = 0
+    while i < len(tokens):
+        for length in range(min(_FRAME_MAX, len(tokens) - i), 0, -1):
+            if tuple(tokens[i : i + length]) in _FRAME_SET:
+                stop.update(range(i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return stop
+
+
+def _correct(raw, tokens, vocab):
+    """Fix unknown syllables (typos, words run together) outside lexicon phrases; returns (raw, folded, typo)."""
+    protected = {i for e in get_lexicon().match(tokens) for i in range(e.start, e.end)}
+    out_raw, out, typo = [], [], []
+    for i, token in enumerate(tokens):
+        known = vocab.has(f"u:{token}") or token.isdigit() or token in STOPWORDS or i in protected
+        fixes = [] if known else vocab.correct(token, tokens[i - 1] if i else None,
+                                               tokens[i + 1] if i + 1 < len(tokens) else None)  # fmt: skip
+        if fixes:
+            parts = fixes[0].split()
+            out_raw += parts
+            out += parts
+            typo += [token] * len(parts)
+        else:
+            out_raw.append(raw[i])
+            out.append(token)
+            typo.append("")
+    return out_raw, out, typo
+
+
+def analyse(text, vocab):
+    """Turn a question into weighted index terms and concepts. `vocab` is the index (for typos and idf)."""
+    raw, tokens, typo = _correct(*(lambda r: (r, [fold(t) for t in r]))(syllables(text)), vocab)
+    analysis = Analysis(text=text, tokens=tokens)
+    analysis.corrections = {t: tokens[i] for i, t in enumerate(typo) if t}
+    expansions = get_lexicon().match(tokens)
+    analysis.expansions = expansions
+    in_lexicon = {i for e in expansions for i in range(e.start, e.end)}
+    stop = {i for i, t in enumerate(tokens) if t in STOPWORDS} | (_frame_positions(tokens) - in_lexicon)
+    analysis.function_words = len(stop)
+
+    for i, token in enumerate(tokens):
+        weight = W_TYPO if typo[i] else W_ORIGINAL
+        if i in stop:
+            analysis.add(f"u:{token}", W_STOP)
+            continue
+        analysis.add(f"u:{token}", weight)
+        accented = f"a:{raw[i]}" if raw[i] != token and not typo[i] else ""
+        if accented and vocab.has(accented):
+            analysis.add(accented, W_ACCENT)
+        if i in in_lexicon:
+            continue
+        analysis.concepts.append(Concept(token, {f"u:{token}"}, typo=bool(typo[i]), accented=accented))
+
+    for i in range(len(tokens) - 1):
+        if i in stop and i + 1 in stop:
+            continue
+        content = i not in stop and i + 1 not in stop
+        term = f"b:{tokens[i]}_{tokens[i + 1]}"
+        analysis.add(term, W_BIGRAM if content else W_BIGRAM / 2)
+        if content and not ({i, i + 1} <= in_lexicon):
+            analysis.bigrams.append(term)
+
+    for e in expansions:
+        canonical = [t for t in e.canonical if t not in STOPWORDS]
+        for token in canonical:
+            analysis.add(f"u:{token}", W_EXPANSION)
+        pairs = [f"b:{a}_{b}" for a, b in zip(e.canonical, e.canonical[1:], strict=False)]
+        for pair in pairs:
+            analysis.add(pair, W_EXPANSION_BIGRAM)
+        variant = [fold(t) for t in syllables(e.variant)]
+        variant_terms = (
+            {f"b:{a}_{b}" for a, b in itertools.pairwise(variant)}
+            if len(variant) > 1
+            else {f"u:{variant[0]}"}
+        )
+        alternatives = set(pairs or [f"u:{t}" for t in canonical]) | variant_terms
+        # One concept per lexicon match (several entries can share a variant: merge them).
+        same = next((c for c in analysis.concepts if c.label == e.variant), None)
+        if same:
+            same.alternatives |= alternatives
+        else:
+            analysis.concepts.append(Concept(e.variant, alternatives, lexicon=True))
+    return analysis

@@ -1,0 +1,104 @@
+"""Every write of the assistant app: asking (recording the turn), feedback, index rebuilds."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.core import audit
+from civicdesk.core.jobs import start_job
+
+from . import store
+from .models import Conversation, Feedback, Turn, can_see_gaps
+from .respond import respond
+
+MAX_QUESTION = 1000
+
+
+def _clean(question):
+    question = " ".join((question or "").split())
+    if not question:
+        raise ValidationError(_("Hãy nhập câu hỏi."))
+    if len(question) > MAX_QUESTION:
+        raise ValidationError(_("Câu hỏi dài quá %(n)s ký tự.") % {"n": MAX_QUESTION})
+    return question
+
+
+@transaction.atomic
+def ask(user, question, *, conversation=None, channel=Turn.Channel.STAFF):
+    """Answer `question` and record the turn: in `conversation` (the user's own) for officials, without one for
+    the public page. Returns (turn, response)."""
+    question = _clean(question)
+    if channel == Turn.Channel.STAFF:
+        if user is None or not user.is_authenticated:
+            raise PermissionDenied(_("Cần đăng nhập để dùng trợ lý."))
+        if conversation is None:
+            conversation = Conversation.objects.create(user=user, title=question[:200])
+        elif conversation.user_id != user.pk:
+            raise PermissionDenied(_("Đây không phải hội thoại của bạn."))
+    response = respond(question)
+    turn = Turn.objects.create(
+        conversation=conversation if channel == Turn.Channel.STAFF else None,
+        user=user if user is not None and user.is_authenticated else None,
+        province_id=getattr(user, "province_id", None)
+        if user is not None and user.is_authenticated
+        else None,
+        channel=channel,
+        question=question,
+        answered=response.answered,
+        answer=response.answer,
+        parts=response.parts,
+        sources=response.sources,
+        confidence=response.confidence,
+        topic=response.topic[:120],
+        index_version=response.index_version,
+        llm_used=response.llm_used,
+        ms=response.ms,
+    )
+    if conversation is not None:
+        conversation.save(update_fields=["updated_at"])
+    return turn, response
+
+
+@transaction.atomic
+def give_feedback(user, turn, *, helpful, reasons=(), comment=""):
+    """Rate an answer (helpful or not, with reasons). One rating per person and answer; a new one replaces it."""
+    if turn.channel == Turn.Channel.STAFF and (user is None or turn.user_id != user.pk):
+        raise PermissionDenied(_("Bạn chỉ đánh giá được câu trả lời trong hội thoại của mình."))
+    reasons = list(dict.fromkeys(reasons))
+    invalid = [r for r in reasons if r not in Feedback.Reason.values]
+    if invalid:
+        raise ValidationError(_("Lý do không hợp lệ: %(r)s") % {"r": ", ".join(invalid)})
+    if helpful:
+        reasons = []
+    author = user if user is not None and user.is_authenticated else None
+    if author is not None:
+        feedback, _created = Feedback.objects.update_or_create(
+            turn=turn,
+            user=author,
+            defaults={"helpful": helpful, "reasons": reasons, "comment": comment[:500]},
+        )
+    else:
+        feedback = Feedback.objects.create(turn=turn, helpful=helpful, reasons=reasons, comment=comment[:500])
+    return feedback
+
+
+def on_content_published(record):
+    """Hook for `civicdesk.handbook.services.on_publish_hooks`: content changed, rebuild in the background."""
+    store.request_rebuild()
+
+
+@transaction.atomic
+def start_rebuild(user):
+    """An editor asks for a rebuild from the gaps page; it runs as a job with progress."""
+    if not can_see_gaps(user):
+        raise PermissionDenied(_("Chỉ biên tập viên cẩm nang được xây lại chỉ mục."))
+    job = start_job(
+        user, "assistant.rebuild", _("Xây lại chỉ mục trợ lý"), "civicdesk.assistant.services.rebuild_job"
+    )
+    audit.record(user, audit.Action.UPDATE, job, reason="assistant index rebuild")
+    return job
+
+
+def rebuild_job(job=None):
+    state = store.rebuild(progress=job)
+    return {"version": state.version, "records": state.doc_count, "ms": state.build_ms}

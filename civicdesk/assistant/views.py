@@ -1,0 +1,144 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import queries, services
+from .forms import AskForm, FeedbackForm
+from .models import Conversation, Turn, can_see_gaps
+
+HOTLINE_NEW = "/hotline/new/"  # the hotline's intake page (hotline issue): ?question=…&conversation=…
+PUBLIC_SESSION_KEY = "assistant_public_turns"
+
+
+def hotline_url(turn):
+    return (
+        HOTLINE_NEW + "?" + urlencode({"question": turn.question, "conversation": turn.conversation_id or ""})
+    )
+
+
+def _decorate(turns, *, public=False):
+    for turn in turns:
+        turn.hotline_link = "" if public else hotline_url(turn)
+        turn.feedback_form = FeedbackForm()
+    return turns
+
+
+@login_required
+def chat(request):
+    conversation = None
+    if request.GET.get("c"):
+        conversation = get_object_or_404(Conversation.objects.visible_to(request.user), pk=request.GET["c"])
+    form = AskForm(request.POST or None, initial={"q": request.GET.get("q", "")})
+    if request.method == "POST":
+        if request.POST.get("conversation"):
+            conversation = get_object_or_404(
+                Conversation.objects.visible_to(request.user), pk=request.POST["conversation"]
+            )
+        if form.is_valid():
+            try:
+                turn, _response = services.ask(
+                    request.user, form.cleaned_data["q"], conversation=conversation
+                )
+            except ValidationError as exc:
+                form.add_error("q", exc)
+            else:
+                if request.htmx:
+                    return render(request, "assistant/includes/turn.html",
+                                  {"turn": _decorate([turn])[0], "public": False, "oob_conversation": turn.conversation})  # fmt: skip
+                return redirect(f"{reverse('assistant:chat')}?c={turn.conversation_id}#turn-{turn.pk}")
+    turns = _decorate(list(conversation.turns.all())) if conversation else []
+    context = {
+        "form": form,
+        "conversation": conversation,
+        "turns": turns,
+        "conversations": Conversation.objects.visible_to(request.user)[:20],
+        "public": False,
+        "oob_conversation": None,
+        "can_see_gaps": can_see_gaps(request.user),
+    }
+    return render(request, "assistant/chat.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def feedback(request, turn_id):
+    turn = get_object_or_404(Turn.objects.filter(user=request.user, channel=Turn.Channel.STAFF), pk=turn_id)
+    return _feedback(request, turn, public=False)
+
+
+def _feedback(request, turn, *, public):
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_feedback(
+                request.user if not public else None, turn, helpful=form.cleaned_data["helpful"],
+                reasons=form.cleaned_data["reasons"], comment=form.cleaned_data["comment"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if form.errors:
+        turn.feedback_form = form
+        turn.hotline_link = "" if public else hotline_url(turn)
+        return render(
+            request, "assistant/includes/feedback.html", {"turn": turn, "public": public}, status=400
+        )
+    if request.htmx:
+        return render(request, "assistant/includes/feedback_done.html", {"turn": turn})
+    messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    if public:
+        return redirect("assistant:public")
+    return redirect(f"{reverse('assistant:chat')}?c={turn.conversation_id}#turn-{turn.pk}")
+
+
+def public_chat(request):
+    """Citizens' page: no login, answers only from published content, no hotline escalation."""
+    form = AskForm(request.POST or None)
+    turn = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            turn, _response = services.ask(None, form.cleaned_data["q"], channel=Turn.Channel.PUBLIC)
+        except ValidationError as exc:
+            form.add_error("q", exc)
+        else:
+            mine = request.session.get(PUBLIC_SESSION_KEY, [])[-49:]
+            request.session[PUBLIC_SESSION_KEY] = [*mine, turn.pk]
+            _decorate([turn], public=True)
+            if request.htmx:
+                return render(request, "assistant/includes/turn.html",
+                              {"turn": turn, "public": True, "oob_conversation": None})  # fmt: skip
+            form = AskForm()
+    context = {"form": form, "turn": turn, "public": True, "oob_conversation": None}
+    return render(request, "assistant/public.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def public_feedback(request, turn_id):
+    if turn_id not in request.session.get(PUBLIC_SESSION_KEY, []):
+        raise PermissionDenied
+    turn = get_object_or_404(Turn.objects.filter(channel=Turn.Channel.PUBLIC), pk=turn_id)
+    return _feedback(request, turn, public=True)
+
+
+@login_required
+def gaps(request):
+    if not can_see_gaps(request.user):
+        raise PermissionDenied
+    days = request.GET.get("days", "")
+    days = int(days) if days.isdigit() else None
+    context = {"groups": queries.gaps(request.user, days=days), "days": days,
+               "stats": queries.stats(request.user)}  # fmt: skip
+    template = "assistant/includes/gap_groups.html" if request.htmx else "assistant/gaps.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def rebuild(request):
+    job = services.start_rebuild(request.user)
+    return redirect("job_detail", job_id=job.pk)

@@ -1,0 +1,39 @@
+from civicdesk.assistant.lexicon import get_lexicon
+from civicdesk.assistant.normalize import folded_syllables
+
+
+def _canonicals(text):
+    return {" ".join(e.canonical) for e in get_lexicon().match(folded_syllables(text))}
+
+
+def test_colloquial_terms_map_to_catalogue_terms_with_or_without_diacritics():
+    assert "giay chung nhan quyen su dung dat" in _canonicals("sổ đỏ")
+    assert "giay chung nhan quyen su dung dat" in _canonicals("so hong")
+    assert "dang ky thuong tru" in _canonicals("nhập hộ khẩu cho con")
+    assert "xac nhan tinh trang hon nhan" in _canonicals("xin giay doc than")
+    assert "dang ky khai sinh" in _canonicals("khai sanh")
+    assert "ho kinh doanh" in _canonicals("hộ cá thể")
+
+
+def test_legacy_ids_and_abbreviations():
+    assert "can cuoc" in _canonicals("CMND")
+    assert "can cuoc" in _canonicals("chứng minh nhân dân")
+    assert "uy ban nhan dan" in _canonicals("UBND")
+
+
+def test_commune_does_certification_not_notarisation():
+    assert "chung thuc" in _canonicals("công chứng ở xã")
+
+
+def test_english_key_terms():
+    assert "dang ky khai sinh" in _canonicals("birth certificate")
+    assert "dang ky ket hon" in _canonicals("marriage registration")
+
+
+def test_longest_variant_wins_and_matches_do_not_overlap():
+    matches = get_lexicon().match(folded_syllables("làm sổ đỏ"))
+    assert [m.variant for m in matches] == ["làm sổ đỏ"]
+
+
+def test_unrelated_text_matches_nothing():
+    assert get_lexicon().match(folded_syllables("thời tiết ngày mai")) == []
