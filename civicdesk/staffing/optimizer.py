@@ -1,5 +1,7 @@
 """Secondment optimiser: which province staff to second to which commune, for which field.
 
+No Django here: this module is used by the web app, the worker and the CSV command line alike.
+
 The model (issue text, restated)
 --------------------------------
 Choose assignments (s, c, f) -- staff member s goes to commune c to work in field f -- where f is one of
@@ -12,7 +14,9 @@ s's fields and (c, f) is a need with units > 0, such that
 
 maximising  Σ_(c,f) priority(c,f) · covered(c,f)  −  distance_weight · Σ_assignments km(home(s), c)
 with covered(c,f) = min(units(c,f), people assigned to c for f) and km the haversine great-circle distance
-(R = 6371.0088 km, the IUGG mean Earth radius).
+(R = 6371.0088 km, the IUGG mean Earth radius).  Locks: ``fixed`` assignments are forced, ``must_send``
+people are assigned somewhere, ``must_not_send`` people stay home, ``forbidden`` (person, commune) pairs
+never happen.
 
 Quotas: ``quotas is None`` or ``{}`` (no quota file, or an empty one) means "no department limit". Otherwise a
 department that is *missing* from the quotas releases nobody (quota 0): forgetting a department in the quota
@@ -26,45 +30,82 @@ people assigned and the objective becomes  Σ x[s,c,f] · value(s,c,f)  with val
 
 Every constraint is an upper bound, so dropping an assignment never breaks feasibility; an arc with
 value ≤ 0 can therefore be removed from any solution without lowering the objective, and we never generate it.
-Exceptions are the locks: fixed assignments are always kept whatever their value, and a ``must_send`` person
-keeps *all* their arcs (they must go somewhere, possibly at a loss).  Locked people also fill a real unit of a
-need: "nobody is sent where they adds nothing" applies to them too, so a fixed assignment to an already full
-need, or a must_send person with no free need of their fields, makes the plan infeasible.
+Exceptions are the locks: fixed assignments are kept whatever their value, and a ``must_send`` person keeps
+*all* their arcs (they must go somewhere, possibly at a loss).  Locked people also fill a real unit of a need
+("nobody is sent where they add nothing" applies to them too), so a fixed assignment to an already full need,
+or a must_send person with no open need in their fields, makes the plan infeasible.
 
-Why a min-cost flow (the formulation we ship)
----------------------------------------------
+The formulation we ship: a min-cost flow
+----------------------------------------
 Every staff member belongs to exactly one department, so the problem is a network:
 
     source ──(cap quota_d)──▶ department d ──(cap 1)──▶ staff s ──(cap 1, cost −value)──▶ need (c,f)
     need (c,f) ──(cap units)──▶ commune c ──(cap max_per_commune)──▶ sink
     source ──(cap total, cost 0)──▶ sink                    (bypass: sending fewer people is allowed)
 
-with supply ``total`` at the source and demand ``total`` at the sink.  The "total" limit is the source supply,
-quotas are the source→department capacities, and a minimum-cost flow is a maximum-value plan.  Network
-matrices are totally unimodular, so the integer flow returned by OR-Tools' ``SimpleMinCostFlow`` is optimal
-for the integer problem -- no branching, no gap.  Locks keep it a pure flow:
+with supply ``total`` at the source and demand ``total`` at the sink: "total" is the source supply, quotas
+are source→department capacities, and a minimum-cost flow is a maximum-value plan.  Network matrices are
+totally unimodular, so the integer flow from OR-Tools' ``SimpleMinCostFlow`` is optimal for the integer
+problem -- no branching.  Locks keep it a pure flow: must_not_send removes the person; a fixed (s, c, f) is
+pre-assigned and reduces units, commune capacity, quota and total by one; must_send puts a lower bound 1 on
+department→s, eliminated the standard way (capacity 1−1 = 0, supply +1 at s and −1 at the department), so
+the flow is infeasible exactly when the locks are.  Forbidden pairs are simply missing arcs.
 
-* must_not_send: the person is removed;
-* fixed (s, c, f): pre-assigned; units, commune capacity, department quota and total are reduced by one;
-* must_send s: the department→s arc gets lower bound 1, eliminated the standard way (arc capacity 1−1 = 0,
-  supply +1 at s, supply −1 at its department), so the flow is infeasible exactly when the locks are.
+Three ways to feed the staff→need arcs, chosen per instance (``stats["method"]``):
 
-Costs must be integers: values are scaled by S = ``COST_SCALE`` (10^9) and rounded.  With ε = 0.5/S and K the
-largest possible number of assignments, the true optimum is at most  (rounded optimum)/S + K·ε, which we
-report as ``bound``; the objective is recomputed in floats from the chosen assignments.  At national
-scale K·ε ≈ 0.004 on an objective of ~17,000, i.e. a certified gap of ~2·10^-7.
+* "direct": all positive arcs (≤ ``DIRECT_MAX_ARCS``, estimated from a 1,000-person sample).  Nationally at
+  w = 0.05 only communes within priority/w ≤ 100 km count: 1.1 million arcs.
+* "pricing" (column generation), when smaller w makes the arc count explode (w = 0.002: ~27 million; the
+  solver needs ~150 bytes an arc, i.e. > 4 GB).  Start from each person's 20 best arcs; after each flow,
+  compute dual potentials (Bellman–Ford on the residual graph) and add, per person, the 5 missing arcs with
+  the most negative reduced cost; stop when none is negative -- then the flow is optimal for *all* arcs.
+  Between rounds the plan is feasible and  optimum ≤ restricted optimum + Σ_s (person s's worst reduced
+  cost)  (raise s's potential by that much: every missing arc becomes dual-feasible at a cost ≤ that amount
+  through s's single capacity-1 incoming arc), so a time-out still returns a certified bound.
+* "hub", when w = 0: every open need of a field is then worth the same to everyone with the field, so
+  people reach needs through one hub node per field (staff→hub cap 1, hub→need cap units, cost −priority):
+  exact, ~30,000 arcs instead of ~28 million.  People with a forbidden commune keep ordinary arcs.
 
-Measurements (2-core machine, generator in bench/secondment.py, seed 1; province: 124 communes, 600 staff,
-total 260, w 0.05; nation: 3,321 communes, 12,000 staff, total 8,000, w 0.05):
+Costs must be integers: values are scaled by S = ``COST_SCALE`` (10^9, lowered only if int64 headroom
+requires) and rounded.  With ε = 0.5/S and K the largest possible number of assignments, the true optimum is
+at most (rounded optimum)/S + K·ε, which we report as ``bound`` (plus the pricing term above if pricing was
+cut short); the objective is recomputed in floats from the chosen assignments.  Certified gaps are ~10^-10.
 
-    MEASUREMENTS-PLACEHOLDER
+Measurements (bench/secondment.py, seed 1, 2-core machine shared with other jobs; "quiet" = load < 1,
+otherwise load ≈ 4 and times roughly double; RSS = peak resident memory of the whole process)
+-------------------------------------------------------------------------------------------------------
+Province: 124 communes, 376 needs (759 units), 600 staff, 12 departments, total 260, w 0.05, 4 per commune.
+Nation: 3,321 communes, 10,548 needs (21,075 units), 12,000 staff, 14 departments (quota sum 8,647),
+total 8,000, w 0.05, 4 per commune; 1,131,856 positive arcs, 25,885 nodes.
 
-``solve_mip`` keeps the MIP/LP/CP-SAT formulations of the same arc set; they are used by the tests as an
-independent check of the flow model and by the benchmark to produce the numbers above.
+    instance / method                 status      objective     seconds              RSS
+    province  flow (direct)           optimal        997.8227   0.02 quiet, 0.06–0.25   57 MB
+    province  GLOP / CBC / PDLP       optimal        997.8227   0.13 / 0.25 / 0.51     65–108 MB
+    province  HiGHS / SCIP / CP-SAT   optimal        997.8227   0.57 / 0.90 / 1.88     85–236 MB
+    province  greedy                  feasible       993.4060   0.01 (ratio 0.9956)
+    nation    flow (direct)           optimal     31,794.1788   1.3–1.4 quiet, 2.8–3.0  245–270 MB
+    nation    flow, forced pricing    optimal     31,794.1788   2.9–4.0 (5 rounds)      205 MB
+    nation    GLOP (LP, same arcs)    optimal     31,794.1788   43.7 (10.4 build)      1.5 GB
+    nation    CBC (MIP)               optimal     31,794.1788   52.7                   6.6 GB
+    nation    PDLP (first-order LP)   "optimal"   31,799.1691   56.8 -- rounded plan sends 8,002 > total
+    nation    CP-SAT, 2 workers       no solution in 120 s                             3.6 GB
+    nation    SCIP (MIP)              feasible    28,328 (gap 98 %) after 213 s          21.6 GB
+    nation    HiGHS (MIP, pywraplp)   no answer after 590 s, limit of 120 s ignored     2.8 GB
+    nation    greedy                  feasible    31,318.2030   1.0–1.7 (ratio 0.9850)
+
+The LP optimum equals the flow optimum (the LP is integral, as total unimodularity predicts), so the flow's
+bound is also the LP bound.  Other seeds (nation): 31,706.7001 and 31,875.2623 in 1.2–1.3 s; greedy ratios
+0.9865 and 0.9883.  Smaller distance weights, nation (auto method): w 0.02 direct, 3.9 M arcs, 3.4–4.1 s,
+640 MB; w 0.01 pricing, 7.5–10 s, 315 MB (direct: 6.5 s, 1.2 GB); w 0.005 pricing 6.2 s (direct: 17 s,
+2.1 GB); w 0.002 pricing, 8–12 s, 380 MB (direct would exceed 4 GB); w 0 hub, 0.4–0.7 s, 77 MB.
+
+``solve_mip`` keeps the MIP/LP/CP-SAT formulations of the same arc set; the tests use it as an independent
+check of the flow and the benchmark uses it for the table above.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import Counter
@@ -938,7 +979,8 @@ def solve_mip(inp: PlanInput, time_limit: float = 60.0, backend: str = "HIGHS") 
 
     Kept for the tests (independent check of the flow model) and for the benchmark comparisons; ``solve``
     is what the application uses. For LP backends the assignments are the arcs at value ≥ 0.5, which is exact
-    when the LP vertex is integral (it is for this network matrix with a simplex method).
+    when the LP vertex is integral (it is for this network matrix with a simplex method such as GLOP); PDLP
+    is a first-order method whose rounded solution can break constraints -- never use it for a real plan.
     """
     t0 = time.perf_counter()
     m = _prepare(inp)
@@ -1058,33 +1100,30 @@ def _run_cpsat(arcs, groups, deadline):
 def greedy(inp: PlanInput) -> PlanResult:
     """Baseline: must_send people first (each to their best still-open arc), then arcs by descending value.
 
-    All constraints are respected. ``bound`` is a cheap relaxation (each person's best arc, per-department
-    quota and total only), so ``gap`` is an honest upper estimate of what greedy leaves on the table.
+    All constraints are respected. Arcs are generated in value tiers (5–4, 4–3, …) so that only one tier is
+    in memory and the scan stops once ``total`` people are placed; the order is the same as one global sort.
+    ``bound`` is a cheap relaxation (each person's best arc, department quotas and the total only), so
+    ``gap`` is an honest upper estimate of what greedy leaves on the table.
     """
     t0 = time.perf_counter()
     m = _prepare(inp)
     if m.infeasible:
         return _infeasible(t0, m.messages)
-    arcs = _build_arcs(m)
-    missing = _must_send_without_arcs(m, arcs)
+    must = _must_mask(m)
+    forced = _arcs_for(m, np.flatnonzero(m.eligible & must), keep_all=True)
+    missing = _must_send_without_arcs(m, forced)
     if missing:
         return _infeasible(t0, missing)
     units = m.n_units.copy()
     cap = m.c_cap.copy()
     quota = m.quota.copy()
-    left = m.total
     used = np.zeros(len(inp.staff), dtype=bool)
     pairs: list[tuple[int, int]] = list(m.fixed)
-    order = np.lexsort((arcs.n, arcs.s, -arcs.v))
-    s_sorted, n_sorted, v_sorted = arcs.s[order], arcs.n[order], arcs.v[order]
     n_comm, s_dept = m.n_comm, m.s_dept
-
     # Reserve a quota slot and a share of the total for every must_send person up front, so free people
     # taken later can never crowd them out of their own department's quota.
-    must = np.zeros(len(inp.staff), dtype=bool)
-    must[m.must_send] = True
     np.subtract.at(quota, s_dept[must], 1)
-    left -= len(m.must_send)
+    left = m.total - len(m.must_send)
 
     def take(si: int, ni: int, reserved: bool) -> bool:
         nonlocal left
@@ -1102,36 +1141,51 @@ def greedy(inp: PlanInput) -> PlanResult:
         pairs.append((si, ni))
         return True
 
-    if m.must_send:
-        sel = must[s_sorted]
-        for si, ni in zip(s_sorted[sel].tolist(), n_sorted[sel].tolist(), strict=True):
-            take(si, ni, reserved=True)
-        if not used[m.must_send].all():
-            names = [inp.staff[i].staff_id for i in m.must_send if not used[i]]
-            return _infeasible(
-                t0, [f"Thuật toán tham lam không xếp được người bắt buộc cử: {', '.join(names)}."]
-            )
-    for si, ni, v in zip(s_sorted.tolist(), n_sorted.tolist(), v_sorted.tolist(), strict=True):
-        if left <= 0 or v <= 0:
+    order = np.lexsort((forced.n, forced.s, -forced.v))
+    for si, ni in zip(forced.s[order].tolist(), forced.n[order].tolist(), strict=True):
+        take(si, ni, reserved=True)
+    if not used[m.must_send].all():
+        names = [inp.staff[i].staff_id for i in m.must_send if not used[i]]
+        return _infeasible(t0, [f"Thuật toán tham lam không xếp được người bắt buộc cử: {', '.join(names)}."])
+    free_rows = np.flatnonzero(m.eligible & ~must)
+    top = float(m.n_prio.max()) if m.n_prio.size else 0.0
+    edges = [*np.arange(top, 0.0, -1.0).tolist(), 0.0]
+    scanned = 0
+    for hi, lo in itertools.pairwise(edges):
+        if left <= 0:
             break
-        take(si, ni, reserved=False)
+        rows = free_rows[~used[free_rows] & (quota[s_dept[free_rows]] > 0)]
+        parts = []
+        for blk, nids, val in _dense_blocks(m, rows, lo):
+            r, c = np.nonzero((val > lo) & (val <= hi))
+            if r.size:
+                parts.append((blk[r], nids[c], val[r, c]))
+        tier = _drop_forbidden(m, _concat(parts))
+        order = np.lexsort((tier.n, tier.s, -tier.v))
+        scanned += len(tier)
+        for si, ni in zip(tier.s[order].tolist(), tier.n[order].tolist(), strict=True):
+            if left <= 0:
+                break
+            take(si, ni, reserved=False)
     plan = _make_assignments(m, pairs)
     objective = objective_of(inp, plan)
-    bound = _relaxation_bound(m, arcs)
+    bound = _relaxation_bound(m, forced, free_rows)
     status = "optimal" if _gap(objective, bound) == 0.0 else "feasible"
-    return _result(status, objective, max(bound, objective), t0, plan, stats={"arcs": float(len(arcs))})
+    return _result(status, objective, max(bound, objective), t0, plan, stats={"arcs": float(scanned)})
 
 
-def _relaxation_bound(m: _Model, arcs: _Arcs) -> float:
-    """Upper bound: fixed values, each must_send person's best arc, others' best arcs within quotas/total."""
-    fixed_value = sum(a.value for a in _make_assignments(m, m.fixed))
-    if len(arcs) == 0:
-        return fixed_value
+def _relaxation_bound(m: _Model, forced: _Arcs, free_rows: np.ndarray) -> float:
+    """Upper bound: fixed values, each must_send person's best arc, others' best arcs within quotas/total.
+
+    Forbidden pairs are ignored for the free people's best arcs: relaxing a constraint keeps it a bound.
+    """
     best = np.full(len(m.inp.staff), -np.inf)
-    np.maximum.at(best, arcs.s, arcs.v)
-    must = np.zeros(len(m.inp.staff), dtype=bool)
-    must[m.must_send] = True
-    bound = fixed_value + float(best[must].sum())
+    if len(forced):
+        np.maximum.at(best, forced.s, forced.v)
+    for blk, _, val in _dense_blocks(m, free_rows, 0.0):
+        best[blk] = np.maximum(best[blk], val.max(axis=1))
+    must = _must_mask(m)
+    bound = sum(a.value for a in _make_assignments(m, m.fixed)) + float(best[must].sum())
     quota = m.quota.copy()
     np.subtract.at(quota, m.s_dept[must], 1)
     cands = []

@@ -524,3 +524,25 @@ def test_zero_distance_weight_uses_field_hubs_and_is_exact():
         assert res.status == "optimal" and res.stats["method"] == "hub"
         assert_feasible(inp, res.assignments)  # includes forbidden pairs, served by ordinary arcs
         assert res.objective == pytest.approx(expected, abs=1e-6)
+
+
+def test_time_limit_before_any_flow_is_a_timeout():
+    res = solve(tiny(), time_limit=0.0)
+    assert res.status == "timeout" and res.assignments == []
+    data = to_json(res)
+    assert data["bound"] is None and data["gap"] is None  # JSON has no Infinity
+
+
+def test_explain_marks_full_communes():
+    # One commune takes one person; both people prefer it, the second goes elsewhere.
+    communes = [Commune("X0", 16.0, 107.0), Commune("X1", 16.2, 107.0)]
+    needs = [Need("X0", "a", 2, 5), Need("X0", "b", 1, 5), Need("X1", "a", 1, 5)]
+    staff = [
+        Staff("S0", "D1", frozenset({"a", "b"}), 16.0, 107.0),
+        Staff("S1", "D1", frozenset({"a", "b"}), 16.0, 107.0),
+    ]
+    inp = PlanInput(communes, needs, staff, None, 2, 0.01, 1)
+    res = solve(inp)
+    far = next(a for a in res.assignments if a.commune_code == "X1")
+    reasons = {(x["commune_code"], x["field"]): x["reason"] for x in explain(inp, res, far)["alternatives"]}
+    assert reasons == {("X0", "a"): "commune_full", ("X0", "b"): "commune_full"}
