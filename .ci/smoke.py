@@ -9,7 +9,7 @@ import urllib.request
 
 BASE = sys.argv[1].rstrip("/")
 PASSWORD = "civicdesk-demo"
-USERS = ["tinh.admin", "noivu.chuyenvien", "tuphap.chuyenvien", "nnmt.chuyenvien", "tongdai.vien",
+USERS = ["tinh.admin", "noivu.chuyenvien", "tuphap.chuyenvien", "nnmt.chuyenvien", "tongdai.vien", "biepphai.chuyenvien",
          "dilinh.canbo", "dilinh.lanhdao", "camly.canbo", "cattien3.canbo"]
 
 for _ in range(60):

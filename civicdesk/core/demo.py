@@ -91,6 +91,7 @@ ACCOUNTS = [
     ("cattien3.canbo", "Đỗ Văn Tiên", Role.COMMUNE_OFFICER, 25162, "Công chức Văn hóa – Xã hội"),
 ]
 
+DEMO_EMAIL_DOMAIN = "@demo.civicdesk.local"
 ADMIN_GROUP = "Quản trị cấp tỉnh"
 ADMIN_APPS = {"core", "geo"}
 
@@ -116,7 +117,6 @@ def load(stdout=None, reset_passwords=False):
         for code, name, short in DEPARTMENTS
     }
     password = settings.DEMO_PASSWORD
-    logins = []
     admin_group = _admin_group()
     for username, full_name, role, unit, position in ACCOUNTS:
         user = User.objects.filter(username=username).first()
@@ -138,14 +138,10 @@ def load(stdout=None, reset_passwords=False):
                 email=f"{username}@demo.civicdesk.local",
                 **kwargs,
             )
-        elif reset_passwords:
-            user.set_password(password)
-            user.save(update_fields=["password"])
         if role == Role.PROVINCE_ADMIN and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
             user.groups.add(admin_group)
-        logins.append((username, user.get_role_display(), user.unit_label))
     users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
     for code, name, purpose, dept_codes in WORKING_GROUPS:
         members = [u for u in users.values() if u.department_id in {departments[c].pk for c in dept_codes}]
@@ -159,4 +155,19 @@ def load(stdout=None, reset_passwords=False):
             members=members,
             leader=members[0] if members else None,
         )
-    return logins
+
+
+def demo_logins(reset_passwords=False):
+    """Every demo account (core's and those other apps' loaders add), in a stable order, for printing."""
+    order = {username: i for i, (username, *_rest) in enumerate(ACCOUNTS)}
+    users = sorted(
+        User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).select_related(
+            "commune", "department", "province"
+        ),
+        key=lambda u: (order.get(u.username, len(order)), u.username),
+    )
+    for user in users:
+        if reset_passwords:
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    return [(u.username, u.get_role_display(), u.unit_label) for u in users]
