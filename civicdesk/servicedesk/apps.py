@@ -6,3 +6,12 @@ class ServicedeskConfig(AppConfig):
     name = "civicdesk.servicedesk"
     label = "servicedesk"
     verbose_name = _("Một cửa cấp xã")
+
+    def ready(self):
+        from civicdesk.core.registry import registry
+
+        from . import demo, panels
+
+        panels.register()
+        # After the handbook's seed (order 10): the demo dossiers need its procedures.
+        registry.add_demo(_("Hồ sơ một cửa (6 tháng)"), demo.load, order=40)

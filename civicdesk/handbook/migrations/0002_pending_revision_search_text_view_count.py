@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     # Another app's `makemigrations` (without an app label) first generated these handbook changes under a
     # servicedesk name; this migration takes its place, and dependencies on the old name resolve to it.
-    replaces = [("handbook", "0002_dossiers_checks_surveys_kpi_counters")]
 
     dependencies = [
         ('handbook', '0001_procedures_guides_faq_revisions'),

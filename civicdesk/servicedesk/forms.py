@@ -1,0 +1,160 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Status, SupplementReason, SurveyReason
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class IntakeForm(forms.Form):
+    """Applicant, channel and the component checklist of one procedure (built from the handbook)."""
+
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=Channel.choices, initial=Channel.TRUC_TIEP)
+    applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=150)
+    applicant_id_number = forms.CharField(
+        label=_("Số CCCD/căn cước"),
+        max_length=14,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{12}"}),
+        help_text=_("12 chữ số."),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Người dân dùng 4 số cuối để tra cứu tình trạng hồ sơ."),
+    )
+    components = forms.TypedMultipleChoiceField(
+        label=_("Thành phần hồ sơ người dân đã nộp"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    appointment_at = forms.DateTimeField(
+        label=_("Ngày hẹn trả kết quả"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        help_text=_("Chỉ nhập khi Cẩm nang chưa có thời hạn giải quyết đã kiểm chứng của thủ tục."),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+
+    def __init__(self, *args, checklist=(), days_known=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklist = list(checklist)
+        self.fields["components"].choices = [
+            (item["index"], item["name"] + ("" if item["required"] else " " + str(_("(không bắt buộc)"))))
+            for item in self.checklist
+        ]
+        if days_known:
+            del self.fields["appointment_at"]
+        else:
+            self.fields["appointment_at"].required = True
+
+
+class SupplementForm(forms.Form):
+    reason_category = forms.ChoiceField(label=_("Nhóm lý do"), choices=SupplementReason.choices)
+    items = forms.CharField(
+        label=_("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=_("Hướng dẫn thêm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_items(self):
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class DelayForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do trễ hạn"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_due_at = forms.DateTimeField(label=_("Ngày hẹn trả mới"), widget=DATETIME_WIDGET)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=40)
+    phone4 = forms.RegexField(
+        label=_("4 số cuối điện thoại đã đăng ký"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Nhập đúng 4 chữ số.")},
+    )
+
+
+class SurveyForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Ông/bà hài lòng ở mức nào?"),
+        coerce=int,
+        choices=[
+            (5, _("5 sao — Rất hài lòng")),
+            (4, _("4 sao — Hài lòng")),
+            (3, _("3 sao — Bình thường")),
+            (2, _("2 sao — Chưa hài lòng")),
+            (1, _("1 sao — Rất không hài lòng")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("Vì sao?"), choices=SurveyReason.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comment = forms.CharField(
+        label=_("Góp ý thêm"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("date_from"), data.get("date_to")
+        if lo and hi:
+            if lo > hi:
+                raise forms.ValidationError(_("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
+            if (hi - lo).days > 3 * 366:
+                raise forms.ValidationError(_("Kỳ báo cáo tối đa 3 năm."))
+        return data
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(label=_("Mã hồ sơ"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=[("", _("Tất cả")), *Status.choices], required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Kênh"), choices=[("", _("Tất cả")), *Channel.choices], required=False
+    )
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp CSV từ hệ thống một cửa của tỉnh"),
+        help_text=_(
+            "Cột: code, commune_code, procedure_code, procedure_name, channel, received_at, due_at, "
+            "finished_at, returned_at, status, supplement_requests, rating"
+        ),
+    )
+
+
+def parse_date(value, default):
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def local_now_input():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")

@@ -1,0 +1,40 @@
+from .dossier import (
+    CHANNEL_METHOD,
+    INTAKE_ROLES,
+    ONLINE_CHANNELS,
+    OPEN_STATUSES,
+    PERSONAL_DATA_ROLES,
+    PROCESSING_ROLES,
+    Channel,
+    Dossier,
+    DossierEvent,
+    DueSource,
+    IntakeCheck,
+    Status,
+    SupplementReason,
+    normalise_phone,
+    validate_cccd,
+)
+from .stats import CommuneMonthStat
+from .survey import SurveyReason, SurveyResponse
+
+__all__ = [
+    "CHANNEL_METHOD",
+    "INTAKE_ROLES",
+    "ONLINE_CHANNELS",
+    "OPEN_STATUSES",
+    "PERSONAL_DATA_ROLES",
+    "PROCESSING_ROLES",
+    "Channel",
+    "CommuneMonthStat",
+    "Dossier",
+    "DossierEvent",
+    "DueSource",
+    "IntakeCheck",
+    "Status",
+    "SupplementReason",
+    "SurveyReason",
+    "SurveyResponse",
+    "normalise_phone",
+    "validate_cccd",
+]

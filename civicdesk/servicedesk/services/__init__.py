@@ -1,0 +1,49 @@
+"""Every write of the servicedesk domain: intake, transitions, surveys, imports, KPI counters.
+
+Views, the API, management commands, jobs and the demo loader call these functions; nothing else writes.
+"""
+
+from .common import can_process, can_receive, can_see_personal_data
+from .importer import ImportResult, import_dossiers
+from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
+from .stats import bulk_load, rebuild_all_stats, refresh_stats
+from .survey import rate_centre, rate_dossier
+from .transitions import (
+    ACTIONS,
+    allowed_actions,
+    mark_done,
+    record_delay,
+    reject,
+    request_supplement,
+    resume_processing,
+    return_result,
+    start_processing,
+    withdraw,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ImportResult",
+    "IntakeResult",
+    "allowed_actions",
+    "bulk_load",
+    "can_process",
+    "can_receive",
+    "can_see_personal_data",
+    "checklist_for",
+    "import_dossiers",
+    "mark_done",
+    "processing_days_for",
+    "rate_centre",
+    "rate_dossier",
+    "rebuild_all_stats",
+    "receive_dossier",
+    "record_delay",
+    "refresh_stats",
+    "reject",
+    "request_supplement",
+    "resume_processing",
+    "return_result",
+    "start_processing",
+    "withdraw",
+]

@@ -1,0 +1,251 @@
+"""Dossier register: list (with the KPI drill-down filters), detail, named transitions and printouts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicdesk.core import audit
+from civicdesk.geo.models import Commune
+
+from .. import links, services
+from ..forms import DelayForm, DossierFilterForm, ReasonForm, SupplementForm
+from ..models import ONLINE_CHANNELS, Channel, Dossier, DossierEvent
+
+PERSONAL_FIELDS = ["applicant_name", "applicant_id_number", "applicant_phone"]
+
+# The dossiers behind each number of the dashboard.
+METRICS = {
+    "received": Q(),
+    "finished": Q(finished_at__isnull=False),
+    "on_time": Q(is_on_time=True),
+    "late": Q(finished_at__isnull=False) & ~Q(is_on_time=True),
+    "online": Q(channel__in=ONLINE_CHANNELS),
+    "assisted": Q(channel=Channel.TRUC_TUYEN_HO_TRO),
+    "supplemented": Q(supplement_count__gte=1),
+    "rated": Q(rating__isnull=False),
+    "satisfied": Q(rating__gte=4),
+    "unsatisfied": Q(rating__lte=3),
+    "unknown_procedure": Q(procedure__isnull=True),
+}
+
+
+def _dossier_for(request, code):
+    return get_object_or_404(
+        Dossier.objects.visible_to(request.user).select_related("commune", "commune__province", "procedure"),
+        code=code,
+    )
+
+
+@login_required
+def dossier_list(request):
+    qs = Dossier.objects.visible_to(request.user)
+    form = DossierFilterForm(request.GET or None)
+    commune = None
+    commune_code = request.GET.get("commune", "")
+    if commune_code.isdigit():
+        commune = get_object_or_404(Commune.objects.visible_to(request.user), code=int(commune_code))
+        qs = qs.filter(commune=commune)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(code__icontains=data["q"].strip())
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["channel"]:
+            qs = qs.filter(channel=data["channel"])
+        if data["date_from"]:
+            qs = qs.filter(received_date__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(received_date__lte=data["date_to"])
+    metric = request.GET.get("metric", "")
+    if metric in METRICS:
+        qs = qs.filter(METRICS[metric])
+    elif metric == "overdue":
+        qs = qs.overdue()
+    qs = qs.select_related("commune").only(
+        "code",
+        "commune__name",
+        "procedure_name",
+        "procedure_code",
+        "procedure_id",
+        "channel",
+        "status",
+        "received_at",
+        "due_at",
+        "new_due_at",
+        "finished_at",
+        "is_on_time",
+        "rating",
+        "supplement_count",
+    )
+    page = Paginator(qs.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "commune": commune,
+        "metric": metric,
+        "querystring": params.urlencode(),
+        "show_commune": not request.user.is_commune_user,
+        "can_receive": services.can_receive(request.user, request.user.commune_id),
+        "overdue_count": Dossier.objects.visible_to(request.user).overdue().count()
+        if request.user.is_commune_user
+        else None,
+    }
+    template = "servicedesk/includes/dossier_rows.html" if request.htmx else "servicedesk/dossier_list.html"
+    return render(request, template, context)
+
+
+def _detail_context(request, dossier, **forms):
+    can_process = services.can_process(request.user, dossier)
+    show_personal = services.can_see_personal_data(request.user, dossier)
+    if show_personal and dossier.applicant_id_number:
+        audit.record_view(request.user, dossier, fields=PERSONAL_FIELDS, reason="xem chi tiết hồ sơ")
+    actions = services.allowed_actions(dossier) if can_process else []
+    return {
+        "dossier": dossier,
+        "events": dossier.events.select_related("actor"),
+        "show_personal": show_personal,
+        "can_process": can_process,
+        "actions": actions,
+        "labels": {
+            "receive": _("Tiếp nhận hồ sơ"),
+            **{name: label for name, (_s, _t, label) in services.ACTIONS.items()},
+        },
+        "supplement_form": forms.get("supplement_form") or SupplementForm(),
+        "delay_form": forms.get("delay_form") or DelayForm(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "status_url": links.status_url(dossier),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def dossier_detail(request, code):
+    dossier = _dossier_for(request, code)
+    return render(request, "servicedesk/dossier_detail.html", _detail_context(request, dossier))
+
+
+SIMPLE_ACTIONS = {
+    "start_processing": services.start_processing,
+    "resume_processing": services.resume_processing,
+    "mark_done": services.mark_done,
+    "return_result": services.return_result,
+}
+
+
+@login_required
+@require_POST
+def dossier_action(request, code, action):
+    dossier = _dossier_for(request, code)
+    if action not in services.ACTIONS:
+        raise Http404
+    if not services.can_process(request.user, dossier):
+        raise PermissionDenied
+    forms = {}
+    try:
+        if action in SIMPLE_ACTIONS:
+            SIMPLE_ACTIONS[action](request.user, dossier)
+        elif action == "request_supplement":
+            form = forms["supplement_form"] = SupplementForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Vui lòng kiểm tra lại yêu cầu bổ sung."))
+            services.request_supplement(request.user, dossier, **form.cleaned_data)
+        elif action == "record_delay":
+            form = forms["delay_form"] = DelayForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Vui lòng kiểm tra lại lý do và ngày hẹn mới."))
+            services.record_delay(request.user, dossier, **form.cleaned_data)
+        else:
+            form = forms["reason_form"] = ReasonForm(request.POST)
+            form.is_valid()
+            reason = form.cleaned_data.get("reason", "")
+            (services.reject if action == "reject" else services.withdraw)(
+                request.user, dossier, reason=reason
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        dossier.refresh_from_db()
+        context = _detail_context(request, dossier, **forms)
+        return render(request, "servicedesk/dossier_detail.html", context, status=400)
+    messages.success(request, _("Đã cập nhật hồ sơ: %(label)s.") % {"label": services.ACTIONS[action][2]})
+    if action == "record_delay":
+        return redirect("servicedesk:apology", code=dossier.code)
+    if action == "request_supplement":
+        event = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+        return redirect("servicedesk:supplement", code=dossier.code, event_id=event.pk)
+    return redirect("servicedesk:dossier", code=dossier.code)
+
+
+def _print_context(request, dossier, reason):
+    show_personal = services.can_see_personal_data(request.user, dossier)
+    if show_personal:
+        audit.record_view(request.user, dossier, fields=["applicant_name"], reason=reason)
+    return {"dossier": dossier, "show_personal": show_personal, "printed_at": timezone.now()}
+
+
+@login_required
+def receipt(request, code):
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with the QR code to the public status page."""
+    dossier = _dossier_for(request, code)
+    if not services.can_receive(request.user, dossier.commune_id):
+        raise PermissionDenied
+    context = _print_context(request, dossier, "in giấy tiếp nhận")
+    context.update(
+        {
+            "status_url": links.status_url(dossier),
+            "qr": links.qr_svg(links.status_url(dossier)),
+            "survey_qr": links.qr_svg(links.survey_url(dossier), scale=2),
+            "survey_url": links.survey_url(dossier),
+            "received_by": dossier.received_by,
+        }
+    )
+    return render(request, "servicedesk/print/receipt.html", context)
+
+
+@login_required
+def apology(request, code):
+    """Văn bản xin lỗi và hẹn lại ngày trả kết quả."""
+    dossier = _dossier_for(request, code)
+    if not services.can_process(request.user, dossier):
+        raise PermissionDenied
+    if dossier.apology_at is None:
+        raise Http404
+    return render(
+        request, "servicedesk/print/apology.html", _print_context(request, dossier, "in văn bản xin lỗi")
+    )
+
+
+@login_required
+def supplement(request, code, event_id):
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ for a request made during processing."""
+    dossier = _dossier_for(request, code)
+    if not services.can_process(request.user, dossier):
+        raise PermissionDenied
+    event = get_object_or_404(DossierEvent, pk=event_id, dossier=dossier, action="request_supplement")
+    context = _print_context(request, dossier, "in phiếu yêu cầu bổ sung")
+    context["event"] = event
+    return render(request, "servicedesk/print/supplement.html", context)
+
+
+@login_required
+def centre_qr(request):
+    """A printable poster with the centre's survey QR code, for the counter."""
+    commune = request.user.commune
+    if commune is None or not services.can_receive(request.user, commune.pk):
+        raise PermissionDenied
+    url = links.centre_survey_url(commune)
+    return render(
+        request,
+        "servicedesk/print/centre_qr.html",
+        {"commune": commune, "url": url, "qr": links.qr_svg(url, 6)},
+    )
