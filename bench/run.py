@@ -16,6 +16,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
+# The runs `make bench` does: each script with the arguments of the targets in the issues (scripts not listed here
+# run once with no arguments). Big variants (2-10 M dossiers on PostgreSQL, solver comparisons) are documented in
+# docs/benchmarks/*.md and run by hand.
+PLAN = {
+    "secondment": [["--scale", "province"], ["--scale", "nation"]],
+    "assistant_eval": [[]],
+    "assistant_scale": [["20000"]],
+    "assistant_engines": [],
+    "handbook_seed": [[]],
+    "hotline": [[]],
+    "servicedesk_bench": [[]],
+}
+
 
 def machine():
     cpu = "unknown"
