@@ -1,22 +1,22 @@
-"""Building the index: tokenisation once per record, analysis once per distinct token, a CSR postings matrix.
+"""Building the index: each record tokenised once, each distinct syllable analysed once, postings stored as CSR.
 
-Records are tokenised into syllable ids (one dictionary lookup per token; folding and accent handling happen once
-per *distinct* syllable), in two processes when the corpus is large. Everything after that is numpy: bigrams from
-adjacent ids, per-(term, record) field-weighted frequencies with `bincount`, and a CSR layout (term → ascending
-record ids, impacts) filled chunk by chunk without a global sort. The result is the same index the per-record
-Python build produced (see tests/assistant/test_build.py).
+Records are cut into chunks. For a chunk, tokenisation is one regex pass per field and one dictionary lookup per
+token; folding and accent handling happen once per *distinct* syllable; bigrams come from adjacent ids; one numpy
+sort of (term, record, field) keys gives how often each term occurs in each field of each record. The chunks'
+postings are scattered into one CSR matrix (term → ascending record ids) without a global sort. Impacts (BM25F:
+idf × saturated field-weighted frequency) are computed from those per-field counts and the records' field factors,
+the same way after a build and after loading a saved index, so both rank identically. The result equals the
+per-record computation (tests/assistant/test_build.py).
 """
 
 import logging
 import math
 import os
-import pickle
-import subprocess
-import sys
 import threading
 import unicodedata
 from array import array
-from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 import numpy as np
 
@@ -29,9 +29,12 @@ FIELDS = {  # name: (weight, length normalisation b)
     "body": (1.0, 0.75),
 }
 K1 = 1.2
-CHUNK = 2000  # records per tokenisation chunk: bounds the memory of the numpy steps
+CHUNK = 2000  # records per chunk: bounds the memory of the numpy steps
+MAX_COUNT = np.iinfo(np.uint16).max  # occurrences of a term in one field of one record, counted up to this
+BLOCK = 4_000_000  # postings per step when computing impacts: bounds the temporary arrays
+PARALLEL_MIN = 4000  # records; below this a second process costs more than it saves
 log = logging.getLogger(__name__)
-PARALLEL_MIN = 4000  # below this many records one process is faster than starting a second one
+_FORKED = {}  # what the forked helper process reads: fork copies memory, so the records are not sent
 
 
 class _Ids(dict):
@@ -48,20 +51,31 @@ def field_text(doc, name):
 
 
 def _record(doc):
-    """What tokenisation needs from a record (small and picklable for the second process)."""
+    """Per field, the texts to tokenise (keyword phrases separately, so no bigram spans two phrases)."""
     return tuple(doc.keywords if name == "keywords" else [field_text(doc, name)] for name in FIELDS)
 
 
-def _lengths(docs):
-    """Per-field whitespace lengths (float32, as the weights were tuned with) and their averages."""
-    lengths = {name: np.array([max(len(field_text(d, name).split()), 1) for d in docs] or [1], dtype=np.float32)
-               for name in FIELDS}  # fmt: skip
-    return lengths, {name: float(lengths[name].mean()) for name in FIELDS}
+def lengths_of(records):
+    """Per-field whitespace lengths (the length normalisation's proxy), float32 as the weights were tuned with."""
+    return np.array([[max(sum(len(t.split()) for t in texts), 1) for texts in fields] for fields in records],
+                    dtype=np.float32).reshape(-1, len(FIELDS))  # fmt: skip
+
+
+def averages(lengths):
+    if not len(lengths):
+        return [1.0] * len(FIELDS)
+    return [float(np.ascontiguousarray(lengths[:, f]).mean()) for f in range(len(FIELDS))]
+
+
+def factors_of(lengths, avg):
+    """BM25F field factor of each record: weight / ((1 − b) + b · length / average length)."""
+    columns = [np.float32(w) / (np.float32(1 - b) + np.float32(b) * lengths[:, f] / np.float32(avg[f]))
+               for f, (w, b) in enumerate(FIELDS.values())]  # fmt: skip
+    return np.stack(columns, axis=1) if len(lengths) else np.zeros((0, len(FIELDS)), dtype=np.float32)
 
 
 def tokenise(records):
-    """Syllable ids of `records` (per field, a list of texts) → (distinct syllables, ids, segment lengths, segment
-    record, segment field). A segment is one field text or one keyword phrase: bigrams stay inside it."""
+    """Syllable ids of `records` → (distinct syllables, ids, segment lengths, segment record, segment field)."""
     vocab = _Ids()
     ids = array("i")
     seg_len, seg_doc, seg_field = array("i"), array("i"), array("b")
@@ -78,167 +92,163 @@ def tokenise(records):
             np.frombuffer(seg_doc, dtype=np.int32), np.frombuffer(seg_field, dtype=np.int8))  # fmt: skip
 
 
-def _processes(n):
+def _starts(sorted_values):
+    """Indexes where a run of equal values starts in a sorted array."""
+    if not len(sorted_values):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
+
+
+def postings_of(tokenised, offset):
+    """One chunk's postings: (term names, run length per term, record ids, per-field counts (4, postings)), the
+    records of each term consecutive and ascending."""
+    syllables, ids, seg_len, seg_doc, seg_field = tokenised
+    folded = [fold(s) for s in syllables]
+    unigrams = _Ids()
+    to_u = np.fromiter(map(unigrams.__getitem__, folded), dtype=np.int64, count=len(syllables))
+    n_u = len(unigrams)
+    accented = [i for i, (s, f) in enumerate(zip(syllables, folded, strict=True)) if s != f]
+    to_a = np.full(len(syllables), -1, dtype=np.int64)
+    to_a[accented] = n_u + np.arange(len(accented))
+    base = n_u + len(accented)  # bigram (u1, u2) gets the sparse key base + u1 · n_u + u2
+
+    u, a = to_u[ids], to_a[ids]
+    where = np.repeat(seg_doc.astype(np.int64) * 4 + seg_field, seg_len)  # record · 4 + field of each token
+    segment = np.repeat(np.arange(len(seg_len)), seg_len)
+    pair = np.flatnonzero(segment[:-1] == segment[1:])  # adjacent tokens of one segment
+    has_a = np.flatnonzero(a >= 0)
+    term = np.concatenate([u, a[has_a], base + u[pair] * n_u + u[pair + 1]])
+    span = 4 * (int(seg_doc.max()) + 1 if len(seg_doc) else 1)
+    keys = np.sort(term * span + np.concatenate([where, where[has_a], where[pair]]))
+    first = _starts(keys)
+    count = np.minimum(np.diff(np.append(first, len(keys))), MAX_COUNT)
+    keys = keys[first]
+    term_doc = keys // 4
+    start = _starts(term_doc)
+    is_start = np.zeros(len(keys), dtype=bool)
+    is_start[start] = True
+    counts = np.zeros((4, len(start)), dtype=np.uint16)
+    counts[keys % 4, np.cumsum(is_start) - 1] = count
+    term_doc = term_doc[start]
+    terms = term_doc // (span // 4)
+    runs = _starts(terms)
+
+    names = [f"u:{t}" for t in unigrams] + [f"a:{syllables[i]}" for i in accented]
+    unigram_names = list(unigrams)
+
+    def name(key):
+        if key < base:
+            return names[key]
+        first_u, second_u = divmod(key - base, n_u)
+        return f"b:{unigram_names[first_u]}_{unigram_names[second_u]}"
+
+    return ([name(k) for k in terms[runs].tolist()], np.diff(np.append(runs, len(terms))),
+            (term_doc % (span // 4) + offset).astype(np.int32), counts)  # fmt: skip
+
+
+def _chunk(docs, start):
+    records = [_record(d) for d in docs[start : start + CHUNK]]
+    return postings_of(tokenise(records), start), lengths_of(records)
+
+
+def _forked_chunk(start):
+    return _chunk(_FORKED["docs"], start)
+
+
+def processes_for(n):
+    """Two processes for large corpora on a multi-core machine, when this process may fork: only a process with
+    one thread (a command, a benchmark), never a threaded server or worker (fork copies other threads' locks)."""
     setting = os.environ.get("ASSISTANT_BUILD_PROCESSES", "")
-    if setting:
-        return max(1, int(setting))
-    return min(2, os.cpu_count() or 1) if n >= PARALLEL_MIN else 1
-
-
-class _Child:
-    """A second Python process tokenising some chunks while this one tokenises the others.
-
-    `python -m civicdesk.assistant.build` reads pickled jobs on stdin and writes pickled results (our own data,
-    both ways). Not multiprocessing: spawn would re-import the caller's main module (a server, a script)."""
-
-    def __init__(self, jobs):
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]),
-                                                            os.environ.get("PYTHONPATH", "")]))  # fmt: skip
-        self.process = subprocess.Popen([sys.executable, "-m", "civicdesk.assistant.build"], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
-        self.output = {}
-        payload = pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL)
-        self.thread = threading.Thread(target=self._talk, args=(payload,), daemon=True)
-        self.thread.start()
-
-    def _talk(self, payload):
-        try:
-            self.output["out"], _err = self.process.communicate(payload)
-        except OSError as error:
-            self.output["error"] = error
-
-    def results(self):
-        self.thread.join()
-        if self.process.returncode != 0 or "out" not in self.output:
-            raise RuntimeError(f"tokenising process failed ({self.process.returncode})")
-        return pickle.loads(self.output["out"])
-
-
-def _tokenised_chunks(docs, progress, processes):
-    """(first record, tokenise() result) per chunk of CHUNK records, in record order."""
-    spans = [(s, min(s + CHUNK, len(docs))) for s in range(0, len(docs), CHUNK)]
-    jobs = [[_record(d) for d in docs[a:b]] for a, b in spans]
-    child = None
-    if processes > 1 and len(jobs) > 1:
-        try:
-            child = _Child(jobs[1::2])  # the odd chunks; this process does the even ones meanwhile
-        except OSError:
-            log.warning("could not start a second tokenising process; building in one", exc_info=True)
-    results = [None] * len(jobs)
-    for k in range(0, len(jobs), 2 if child else 1):
-        results[k] = tokenise(jobs[k])
-        if progress:
-            progress(int(60 * (k + 1) / len(jobs)), f"{spans[k][1]}/{len(docs)}")
-    if child:
-        try:
-            results[1::2] = child.results()
-        except (RuntimeError, pickle.UnpicklingError, EOFError):
-            log.warning("the second tokenising process failed; tokenising its chunks here", exc_info=True)
-            results[1::2] = [tokenise(job) for job in jobs[1::2]]
-    return [(a, result) for (a, _b), result in zip(spans, results, strict=True)]
+    wanted = max(1, int(setting)) if setting else (2 if n >= PARALLEL_MIN else 1)
+    if wanted > 1 and ((os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork")):
+        return 1
+    return min(wanted, 2)
 
 
 def build_postings(docs, progress=None, processes=None):
-    """(terms, indptr, ids, impacts, max_idf) for `docs`: term t's postings are ids/impacts[indptr[t]:indptr[t+1]],
-    record ids ascending; impacts are BM25F contributions (idf × saturated field-weighted frequency)."""
+    """(terms, indptr, ids, counts, factors) for `docs`: term t's postings are ids[indptr[t]:indptr[t + 1]] (record
+    ids ascending) with their per-field occurrence counts counts[:, indptr[t]:indptr[t + 1]]; factors are the
+    records' BM25F field factors. `impacts()` turns them into score contributions."""
     n = len(docs)
-    lengths, avg = _lengths(docs)
-    # Field factor of each record: weight / length normalisation, in float32 as the weights were tuned with.
-    factors = np.stack(
-        [np.float32(w) / (np.float32(1 - b) + np.float32(b) * lengths[name][:n] / np.float32(avg[name]))
-         for name, (w, b) in FIELDS.items()], axis=1,
-    ).astype(np.float64)  # fmt: skip
-    syllables = _Ids()
-    chunks = []
-    for offset, (vocab, ids, seg_len, seg_doc, seg_field) in _tokenised_chunks(
-        docs, progress, processes or _processes(n)
-    ):
-        remap = np.fromiter(map(syllables.__getitem__, vocab), dtype=np.int64, count=len(vocab))
-        chunks.append((offset, remap[ids], seg_len, seg_doc, seg_field))
-    # Analysis once per distinct syllable: folded form ("u:"), accented form when it differs ("a:").
-    raw = list(syllables)
-    folded = [fold(s) for s in raw]
-    unigrams = _Ids()
-    raw_to_u = np.fromiter(map(unigrams.__getitem__, folded), dtype=np.int64, count=len(raw))
-    n_u = len(unigrams)
-    accented_at = [i for i, (s, f) in enumerate(zip(raw, folded, strict=True)) if s != f]
-    raw_to_a = np.full(len(raw), -1, dtype=np.int64)
-    raw_to_a[accented_at] = n_u + np.arange(len(accented_at))
-    bigram_base = n_u + len(
-        accented_at
-    )  # bigram (u1, u2) has the sparse term key bigram_base + u1 * n_u + u2
+    starts = list(range(0, n, CHUNK))
+    processes = processes or processes_for(n)
+    results, pending, helper = {}, {}, None
+    if processes > 1 and len(starts) > 1:
+        try:
+            _FORKED["docs"] = docs
+            helper = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+            pending = {a: helper.submit(_forked_chunk, a) for a in starts[1::2]}  # the helper: odd chunks
+        except (OSError, ValueError, RuntimeError):
+            log.warning("could not start a second indexing process; indexing in one", exc_info=True)
+            helper, pending = None, {}
+    try:
+        for a in starts:
+            if a not in pending:
+                results[a] = _chunk(docs, a)
+            if progress:
+                progress(int(80 * (starts.index(a) + 1) / len(starts)), f"{min(a + CHUNK, n)}/{n}")
+        for a, future in pending.items():
+            try:
+                results[a] = future.result()
+            except Exception:  # a helper that died (killed, out of memory): do its chunks here
+                log.warning("the second indexing process failed; indexing its chunks here", exc_info=True)
+                results[a] = _chunk(docs, a)
+    finally:
+        if helper:
+            helper.shutdown(cancel_futures=True)
+        _FORKED.clear()
+    chunks = [results[a][0] for a in starts]
+    all_lengths = (
+        np.concatenate([results.pop(a)[1] for a in starts]) if starts else np.zeros((0, len(FIELDS)))
+    )
+    factors = factors_of(all_lengths.astype(np.float32), averages(all_lengths.astype(np.float32)))
+    terms, indptr, ids, counts = _assemble(chunks)
+    return terms, indptr, ids, counts, factors
 
-    # Per chunk: one sort of (term, record, field) keys gives the counts; × field factor, summed per (term,
-    # record), gives the field-weighted frequency. Terms keep sparse keys until all chunks are counted.
-    parts = []
-    for offset, ids, seg_len, seg_doc, seg_field in chunks:
-        u = raw_to_u[ids]
-        a = raw_to_a[ids]
-        doc = np.repeat(seg_doc, seg_len).astype(np.int64)
-        field = np.repeat(seg_field, seg_len).astype(np.int64)
-        segment = np.repeat(np.arange(len(seg_len)), seg_len)
-        pair = np.flatnonzero(segment[:-1] == segment[1:])
-        has_a = np.flatnonzero(a >= 0)
-        term = np.concatenate([u, a[has_a], bigram_base + u[pair] * n_u + u[pair + 1]])
-        where = np.concatenate([doc * 4 + field, (doc * 4 + field)[has_a], (doc * 4 + field)[pair]])
-        span = 4 * (int(doc.max()) + 1 if len(doc) else 1)
-        keys = np.sort(term * span + where)
-        first = (
-            np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, int)
-        )
-        count = np.diff(np.append(first, len(keys)))
-        keys = keys[first]
-        term_doc = keys // 4
-        weighted = count * factors[offset + term_doc % (span // 4), keys % 4]
-        start = (
-            np.flatnonzero(np.concatenate([[True], term_doc[1:] != term_doc[:-1]])) if len(keys) else first
-        )
-        tf = np.add.reduceat(weighted, start) if len(start) else weighted
-        term_doc = term_doc[start]
-        terms_of = term_doc // (span // 4)
-        runs = (
-            np.flatnonzero(np.concatenate([[True], terms_of[1:] != terms_of[:-1]]))
-            if len(terms_of)
-            else start
-        )
-        # Kept per chunk: the run of each term (sparse key, length) and its records and frequencies, compactly.
-        parts.append((terms_of[runs], np.diff(np.append(runs, len(terms_of))), runs,
-                      (term_doc % (span // 4) + offset).astype(np.int32), tf.astype(np.float32)))  # fmt: skip
-    sparse_terms = np.unique(np.concatenate([p[0] for p in parts] or [np.zeros(0, np.int64)]))
-    n_terms = len(sparse_terms)
-    counts = np.zeros(n_terms, dtype=np.int64)
-    for k, (run_terms, run_len, *rest) in enumerate(parts):
-        run_terms = np.searchsorted(sparse_terms, run_terms)
-        counts[run_terms] += run_len
-        parts[k] = (run_terms, run_len, *rest)
+
+def _assemble(chunks):
+    """Scatter the chunks' postings (in record order) into one CSR matrix."""
+    term_ids = _Ids()
+    run_terms = [np.fromiter(map(term_ids.__getitem__, names), dtype=np.int64, count=len(names))
+                 for names, *_rest in chunks]  # fmt: skip
+    n_terms = len(term_ids)
+    df = np.zeros(n_terms, dtype=np.int64)
+    for terms, (_names, run_len, _ids, _counts) in zip(run_terms, chunks, strict=True):
+        df[terms] += run_len  # a term has one run per chunk: no repeated index
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
+    np.cumsum(df, out=indptr[1:])
     ids = np.empty(int(indptr[-1]), dtype=np.int32)
-    tf = np.empty(int(indptr[-1]), dtype=np.float32)
+    counts = np.empty((4, int(indptr[-1])), dtype=np.uint16)
     cursor = indptr[:-1].copy()
-    while parts:
-        run_terms, run_len, runs, chunk_docs, chunk_tf = parts.pop(0)
-        # Chunks come in record order, so record ids stay ascending within each term.
-        position = np.repeat(cursor[run_terms] - runs, run_len) + np.arange(len(chunk_docs))
-        ids[position] = chunk_docs
-        tf[position] = chunk_tf
-        cursor[run_terms] += run_len
-    idf = np.log(1 + (n - counts + 0.5) / (counts + 0.5)).astype(np.float32)
-    impacts = (np.repeat(idf, counts) * tf * np.float32(K1 + 1) / (np.float32(K1) + tf)).astype(np.float32)
-    folded_u = list(unigrams)
-    names = [f"u:{t}" for t in folded_u] + [f"a:{raw[i]}" for i in accented_at]
-    terms = [names[k] if k < bigram_base else "b:{}_{}".format(*divmod_names(k - bigram_base, n_u, folded_u))
-             for k in sparse_terms.tolist()]  # fmt: skip
-    if progress:
-        progress(95, f"{n}/{n}")
-    return terms, indptr, ids, impacts, math.log(1 + (n + 0.5) / 0.5)
+    while chunks:
+        _names, run_len, chunk_ids, chunk_counts = chunks.pop(0)  # popped: its memory goes as we go
+        terms = run_terms.pop(0)
+        run_start = np.cumsum(run_len) - run_len
+        position = np.repeat(cursor[terms] - run_start, run_len) + np.arange(len(chunk_ids))
+        ids[position] = chunk_ids  # chunks come in record order: record ids stay ascending within a term
+        counts[:, position] = chunk_counts
+        cursor[terms] += run_len
+    return list(term_ids), indptr, ids, counts
 
 
-def divmod_names(key, n_u, folded):
-    first, second = divmod(key, n_u)
-    return folded[first], folded[second]
+def impacts(indptr, ids, counts, factors):
+    """BM25F impacts: idf(term) × tf·(k1 + 1)/(k1 + tf), tf = Σ fields count × field factor of the record."""
+    n = len(factors)
+    df = np.diff(indptr)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    term_of = np.repeat(np.arange(len(df)), df)
+    out = np.empty(len(ids), dtype=np.float32)
+    for a in range(0, len(ids), BLOCK):
+        block = slice(a, a + BLOCK)
+        tf = np.zeros(len(ids[block]), dtype=np.float32)
+        rows = ids[block]
+        for f in range(len(FIELDS)):
+            tf += (
+                counts[f, block] * factors[rows, f]
+            )  # float32, field by field: the same after build and load
+        out[block] = idf[term_of[block]] * tf * np.float32(K1 + 1) / (np.float32(K1) + tf)
+    return out
 
 
-if __name__ == "__main__":  # the second tokenising process (see _Child)
-    jobs = pickle.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(pickle.dumps([tokenise(job) for job in jobs], protocol=pickle.HIGHEST_PROTOCOL))
+def max_idf(n):
+    return math.log(1 + (n + 0.5) / 0.5)

@@ -10,6 +10,7 @@
 | ASSISTANT_LLM_API_KEY | — | bearer key, if the endpoint wants one |
 | ASSISTANT_LLM_TIMEOUT | 8 | seconds before falling back to the extractive answer |
 | ASSISTANT_EMBEDDING_MODEL | — | local path of a sentence-embedding model; unset = lexical retrieval only |
+| ASSISTANT_BUILD_PROCESSES | auto | environment only: 1 = never fork a helper process for large index builds (build.py) |
 """
 
 import os

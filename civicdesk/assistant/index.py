@@ -11,16 +11,19 @@ import json
 import math
 import zlib
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .build import FIELDS, K1, build_postings  # noqa: F401  (FIELDS, K1: the weights, documented here)
+from .build import FIELDS, K1, build_postings, impacts, max_idf  # noqa: F401  (FIELDS, K1: the weights)
 from .normalize import syllable_pairs
 from .query import analyse
 
 BIGRAM_SHARE = 0.5
 FORMAT = 5  # bump when the saved layout changes
+ZLIB_LEVEL = 1  # fast; postings and counts are very repetitive anyway (level 6 saves a third of the records'
+# JSON for four times the time)
+SHORT_IDS = 1 << 16  # up to this many records, record ids are saved as 16-bit numbers
 
 
 def _terms(text):
@@ -72,24 +75,30 @@ class Ranked:
 
 class Index:
     """Postings in CSR form: term id t → record ids `_ids[_indptr[t]:_indptr[t + 1]]` (ascending) and their
-    impacts; `postings` maps each term string to its id."""
+    impacts, computed from per-field occurrence counts and the records' field factors; `postings` maps each term
+    string to its id."""
 
-    def __init__(self, docs, terms, indptr, ids, impacts, max_idf, version=0):
+    def __init__(self, docs, terms, indptr, ids, counts, factors, version=0):
         self.docs = docs
         self.postings = {term: i for i, term in enumerate(terms)}
         self._terms = terms
         self._indptr = indptr
         self._ids = ids
-        self._impacts = impacts
-        self.max_idf = max_idf
+        self._impacts = impacts(indptr, ids, counts, factors)
+        self._counts = counts  # kept (compressed on first save) to persist the index exactly
+        self._factors = factors
+        self.max_idf = max_idf(len(docs))
         self.version = version
         self.embeddings = None  # optional dense vectors (see dense.py)
 
     # -- build -------------------------------------------------------------------------------------------
     @classmethod
     def build(cls, docs, version=0, progress=None, processes=None):
-        terms, indptr, ids, impacts, max_idf = build_postings(docs, progress=progress, processes=processes)
-        return cls(docs, terms, indptr, ids, impacts, max_idf, version)
+        terms, indptr, ids, counts, factors = build_postings(docs, progress=progress, processes=processes)
+        index = cls(docs, terms, indptr, ids, counts, factors, version)
+        if progress:
+            progress(95, f"{len(docs)}/{len(docs)}")
+        return index
 
     def _span(self, term):
         t = self.postings.get(term)
@@ -236,20 +245,47 @@ class Index:
         return self._positions[doc.id]
 
     # -- persistence -----------------------------------------------------------------------------------------
+    def _compressed_counts(self):
+        if not isinstance(self._counts, list):
+            self._counts = [
+                zlib.compress(np.ascontiguousarray(row).tobytes(), ZLIB_LEVEL) for row in self._counts
+            ]
+        return self._counts
+
     def save(self, target):
-        """Write the index as an .npz archive (a path or a binary file): the CSR arrays as they are, the
-        vocabulary as one UTF-8 string, the records as zlib-compressed JSON. No pickle: loading runs no code."""
-        n = len(self.docs)
+        """Write the index as an .npz archive (a path or a binary file) of plain arrays — no pickle, so loading
+        runs no code: document frequencies, record ids delta-coded within each term, per-field occurrence counts,
+        the records' field factors (zlib), the vocabulary and the records as JSON (zlib). Impacts are recomputed
+        on load exactly as after a build."""
+        n, starts = len(self.docs), self._indptr[:-1]
+        delta = self._ids.astype(np.int64)
+        delta[1:] -= self._ids[:-1]
+        delta[starts[starts < len(delta)]] = self._ids[starts[starts < len(delta)]]
+        id_type = np.uint16 if n <= SHORT_IDS else np.uint32
+
+        def blob(data):
+            return np.frombuffer(zlib.compress(data, ZLIB_LEVEL), dtype=np.uint8)
+
+        names = [f.name for f in fields(self.docs[0])] if self.docs else []
+        # One JSON line per record, compressed as it goes (a single JSON string of 20,000 records weighs more
+        # than the index). Not dataclasses.asdict: it deep-copies every card.
+        packer = zlib.compressobj(ZLIB_LEVEL)
+        docs = [packer.compress(json.dumps({k: getattr(d, k) for k in names}, ensure_ascii=False, default=str)
+                                .encode() + b"\n") for d in self.docs]  # fmt: skip
+        docs.append(packer.flush())
+        meta = {"format": FORMAT, "version": self.version, "records": n, "ids": np.dtype(id_type).name}
         arrays = {
-            "indptr": self._indptr,
-            "ids": self._ids.astype(np.uint16) if n <= 65536 else self._ids,  # record ids fit 16 bits in most corpora
-            "impacts": self._impacts,
-            "terms": np.frombuffer("\n".join(self._terms).encode(), dtype=np.uint8),
-            "docs": np.frombuffer(zlib.compress(json.dumps([asdict(d) for d in self.docs], ensure_ascii=False,
-                                                           default=str).encode(), 6), dtype=np.uint8),
-            "meta": np.frombuffer(json.dumps({"format": FORMAT, "version": self.version, "max_idf": self.max_idf,
-                                              "records": n}).encode(), dtype=np.uint8),
-        }  # fmt: skip
+            "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            "df": np.diff(self._indptr).astype(np.uint32),
+            "ids": blob(delta.astype(id_type).tobytes()),
+            "factors": self._factors,
+            "terms": blob("\n".join(self._terms).encode()),
+            "docs": np.frombuffer(b"".join(docs), dtype=np.uint8),
+            **{
+                f"counts{f}": np.frombuffer(row, dtype=np.uint8)
+                for f, row in enumerate(self._compressed_counts())
+            },
+        }
         if self.embeddings is not None:
             arrays["embeddings"] = np.asarray(self.embeddings, dtype=np.float32)
         np.savez(target, **arrays)
@@ -262,11 +298,19 @@ class Index:
             meta = json.loads(data["meta"].tobytes())
             if meta.get("format") != FORMAT:
                 raise ValueError("index format changed")
-            terms = data["terms"].tobytes().decode().split("\n") if data["terms"].size else []
-            docs = [Doc(**d) for d in json.loads(zlib.decompress(data["docs"].tobytes()))]
-            index = cls(docs, terms, data["indptr"], data["ids"].astype(np.int32, copy=False), data["impacts"],
-                        meta["max_idf"], meta["version"])  # fmt: skip
+            df = data["df"].astype(np.int64)
+            indptr = np.concatenate([[0], np.cumsum(df)])
+            ids = _decode_ids(
+                np.frombuffer(zlib.decompress(data["ids"].tobytes()), dtype=meta["ids"]), indptr
+            )
+            packed = [data[f"counts{f}"].tobytes() for f in range(len(FIELDS))]
+            counts = np.stack([np.frombuffer(zlib.decompress(row), dtype=np.uint16) for row in packed])
+            raw_terms = zlib.decompress(data["terms"].tobytes()).decode()
+            docs = _read_docs(data["docs"].tobytes(), Doc)
+            index = cls(docs, raw_terms.split("\n") if raw_terms else [], indptr, ids, counts,
+                        data["factors"], meta["version"])  # fmt: skip
             index.embeddings = data["embeddings"] if "embeddings" in data.files else None
+            index._counts = packed  # as saved: the raw counts are not kept in memory
         return index
 
     def dumps(self):
@@ -277,3 +321,32 @@ class Index:
     @classmethod
     def loads(cls, blob):
         return cls.load(io.BytesIO(blob))
+
+
+def _read_docs(blob, doc_class, step=1 << 20):
+    """Records from their compressed JSON lines, decompressed a megabyte at a time (never the whole text)."""
+    unpacker, rest, docs = zlib.decompressobj(), b"", []
+    for start in range(0, len(blob) + 1, step):
+        piece = unpacker.decompress(blob[start : start + step]) if start < len(blob) else unpacker.flush()
+        *lines, rest = (rest + piece).split(b"\n")
+        docs.extend(doc_class(**json.loads(line)) for line in lines)
+    if rest.strip():
+        docs.append(doc_class(**json.loads(rest)))
+    return docs
+
+
+def _decode_ids(delta, indptr, step=4_000_000):
+    """Record ids from ids delta-coded within each term (a term's first id is stored as is), a block of terms at
+    a time so the running sums stay small."""
+    ids = np.empty(len(delta), dtype=np.int32)
+    t, n_terms = 0, len(indptr) - 1
+    while t < n_terms:
+        last = max(int(np.searchsorted(indptr, indptr[t] + step, side="right")) - 1, t + 1)
+        last = min(last, n_terms)
+        a, b = int(indptr[t]), int(indptr[last])
+        running = np.cumsum(delta[a:b], dtype=np.int64)
+        starts = indptr[t:last] - a
+        df = np.diff(indptr[t : last + 1])
+        ids[a:b] = running - np.repeat(running[starts] - delta[a:b][starts], df)
+        t = last
+    return ids

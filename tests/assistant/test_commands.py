@@ -53,3 +53,15 @@ def test_assistant_eval_prints_the_metrics(handbook, tmp_path, capsys):
 def test_assistant_rebuild(handbook, capsys):
     call_command("assistant", "rebuild")
     assert "5 mục" in capsys.readouterr().out
+
+
+def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys):
+    from civicdesk.assistant.decide import CALIBRATION_PATH
+
+    before = CALIBRATION_PATH.read_bytes()
+    call_command("assistant", "calibrate", "--dry-run")
+    calibration = json.loads(capsys.readouterr().out)
+    assert calibration["fitted"]["split"] == "dev" and len(calibration["weights"]) == len(
+        calibration["features"]
+    )
+    assert CALIBRATION_PATH.read_bytes() == before

@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from ..decide import CALIBRATION_PATH, FEATURES, Model, features
+from ..decide import CALIBRATION_PATH, FEATURES, features, get_model
 from ..index import Index
 from ..lexicon import LEXICON_PATH
 from .harness import load_gold
@@ -138,15 +138,4 @@ def calibrate(docs, gold=None):
 
 def write(calibration, path=CALIBRATION_PATH):
     path.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    from ..decide import get_model
-
     get_model.cache_clear()
-
-
-def model_of(calibration):
-    from ..decide import model_from_dict
-
-    return model_from_dict(calibration)
-
-
-__all__ = ["Model", "calibrate", "write", "model_of"]

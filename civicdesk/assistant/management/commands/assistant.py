@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Trợ lý: civicdesk assistant eval | rebuild."
+    help = "Trợ lý: civicdesk assistant eval | calibrate | rebuild."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -13,6 +13,12 @@ class Command(BaseCommand):
                         help="seed: các tệp JSON mẫu (không cần CSDL); db: nội dung đã công bố trong CSDL.")  # fmt: skip
         ev.add_argument("--gold", help="Tệp gold JSONL khác (mặc định civicdesk/assistant/eval/gold.jsonl).")
         ev.add_argument("--misses", action="store_true", help="In cả các câu trả lời sai/bị từ chối.")
+        cal = sub.add_parser(
+            "calibrate",
+            help="Huấn luyện lại mô hình quyết định trả lời/từ chối trên phần dev của bộ câu hỏi chuẩn "
+            "(ghi calibration.json).",
+        )
+        cal.add_argument("--dry-run", action="store_true", help="Chỉ in kết quả, không ghi tệp.")
         sub.add_parser(
             "rebuild", help="Xây lại chỉ mục từ nội dung đã công bố (các máy chủ khác tự nạp lại)."
         )
@@ -23,6 +29,15 @@ class Command(BaseCommand):
 
             state = rebuild()
             self.stdout.write(f"Chỉ mục v{state.version}: {state.doc_count} mục, {state.build_ms} ms")
+            return
+        if action == "calibrate":
+            from civicdesk.assistant.corpus import seed_docs
+            from civicdesk.assistant.eval.calibrate import calibrate, write
+
+            calibration = calibrate(seed_docs())
+            if not options["dry_run"]:
+                write(calibration)
+            self.stdout.write(json.dumps(calibration, ensure_ascii=False, indent=1))
             return
         from civicdesk.assistant.corpus import published_docs, seed_docs
         from civicdesk.assistant.eval.harness import evaluate, load_gold

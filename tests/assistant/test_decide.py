@@ -1,0 +1,102 @@
+"""The refusal decision: a logistic model over coverage, lexicon, field and score evidence, fitted on dev only."""
+
+import json
+
+import pytest
+
+from civicdesk.assistant import decide
+from civicdesk.assistant.corpus import seed_docs
+from civicdesk.assistant.eval import calibrate
+from civicdesk.assistant.eval.harness import _summarise, load_gold
+from civicdesk.assistant.index import Index
+from civicdesk.assistant.respond import respond
+
+
+@pytest.fixture(scope="module")
+def index():
+    return Index.build(seed_docs())
+
+
+def _features(index, question):
+    analysis, ranked = index.rank(question, limit=10)
+    return decide.features(index, analysis, ranked)
+
+
+def test_every_feature_is_computed_and_bounded(index):
+    values = _features(index, "bố mẹ mất sang tên sổ hồng cho con")
+    assert list(values) == list(decide.FEATURES)
+    for name in ("coverage", "concept_cov", "count_cov", "bigram_cov", "lexicon_cov", "unknown_share",
+                 "field_cov", "margin", "function_share"):  # fmt: skip
+        assert 0.0 <= values[name] <= 1.0, name
+    assert values["lexicon_cov"] > 0  # "sổ hồng" and "sang tên" are lexicon phrases found in the record
+
+
+def test_words_no_record_contains_count_as_unknown(index):
+    assert _features(index, "bitcoin guitar flan")["unknown_share"] == 0.0  # nothing ranked: all zeros
+    assert _features(index, "khai sinh cho con ở Zanzibar")["unknown_share"] > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev questions the coverage threshold alone used to refuse although their record came first
+        "mở quán cà phê thì làm giấy phép kinh doanh ở đâu",
+        "xin giấy độc thân để đi làm hồ sơ vay ngân hàng",
+        "bố mẹ mất sang tên sổ hồng cho con",
+    ],
+)
+def test_everyday_questions_whose_record_is_found_are_answered(index, question):
+    response = respond(question, use_llm=False, index=index)
+    assert response.answered, response.confidence
+
+
+def test_the_confidence_is_the_models_probability(index):
+    answered = respond("làm giấy khai sinh cho con cần gì", use_llm=False, index=index)
+    refused = respond("Giá vàng hôm nay bao nhiêu?", use_llm=False, index=index)
+    assert answered.confidence > decide.get_model().threshold > refused.confidence
+
+
+def test_the_threshold_setting_overrides_the_calibrated_one(index, settings):
+    settings.ASSISTANT_MIN_CONFIDENCE = 0.9999
+    assert not respond("làm giấy khai sinh cho con cần gì", use_llm=False, index=index).answered
+
+
+def test_a_calibration_for_other_features_is_refused():
+    data = json.loads(decide.CALIBRATION_PATH.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="calibrate"):
+        decide.model_from_dict(data)
+
+
+def test_the_shipped_model_was_fitted_on_the_dev_split_only():
+    data = json.loads(decide.CALIBRATION_PATH.read_text(encoding="utf-8"))
+    dev = [g for g in load_gold() if g["split"] == "dev"]
+    assert data["fitted"]["split"] == "dev" and data["fitted"]["questions"] == len(dev)
+    assert 0 < data["threshold"] < 1
+
+
+def test_calibration_never_reads_held_out_or_fresh_questions():
+    gold = load_gold()
+    dev = [g for g in gold if g["split"] == "dev"]
+    # Held-out and fresh questions relabelled to mislead: a fit that read them would change.
+    poisoned = dev + [
+        dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in gold if g["split"] != "dev"
+    ]
+    with_others, dev_only = calibrate.calibrate(seed_docs(), poisoned), calibrate.calibrate(seed_docs(), dev)
+    assert with_others["weights"] == dev_only["weights"] and with_others["threshold"] == dev_only["threshold"]
+
+
+def test_the_wrong_answer_rate_is_reported_over_answers_and_over_all_questions():
+    row = {"r1": True, "r3": True, "r5": True, "rr": 1.0, "ms": 1.0}
+    rows = [
+        dict(row, gold=["a"], answered=True),
+        dict(row, gold=["a"], answered=False),
+        dict(row, gold=["a"], answered=True, r1=False, r3=False),  # answered, no gold in the top 3: wrong
+        dict(row, gold=[], answered=True),  # out of scope, answered: wrong
+        dict(row, gold=[], answered=False),
+    ]
+    metrics = _summarise(rows)
+    assert metrics["wrong_answers"] == 2 and metrics["answers"] == 3
+    assert metrics["wrong_answer_rate"] == round(2 / 3, 4)  # over answers: the one compared with the target
+    assert metrics["wrong_answer_rate_all"] == round(2 / 5, 4)
+    assert metrics["answered_top1_not_gold"] == 0.5
