@@ -110,7 +110,7 @@ def import_records(records, *, actor=None, source_name="", dry_run=False):
     plan = []
     for _line, clean in cleaned:
         obj = existing.get((clean["kind"], key_of(clean)))
-        if obj is not None and obj.import_hash == digest(clean):
+        if obj is not None and _same_as_current(obj, clean, ctx):
             report.unchanged += 1
         else:
             plan.append((clean, obj))
@@ -121,6 +121,23 @@ def import_records(records, *, actor=None, source_name="", dry_run=False):
     with transaction.atomic():
         _write(plan, cleaned, actor, ctx, source_name)
     return report
+
+
+def _same_as_current(obj, clean, ctx):
+    """Whether importing `clean` would change nothing: same as the last import, or as the record's data now.
+
+    Comparing with the record itself (through the same export and validation) keeps a re-import of our own export a
+    no-op, even where the export carries what the original file left implicit (verification date, related
+    procedures listed from the other side).
+    """
+    incoming = digest(clean)
+    if obj.import_hash == incoming:
+        return True
+    data = export_data(obj)
+    if obj.status not in (Status.PUBLISHED, Status.DRAFT):
+        return False
+    current, problems = validate(data, ctx)
+    return current is not None and not problems and digest(current) == incoming
 
 
 def _existing(cleaned):

@@ -85,7 +85,9 @@ def _configure(province, fields):
     expert = User.objects.filter(username="tuphap.chuyenvien").first()
     tu_phap = teams.get("tu-phap")
     if tu_phap and expert and tu_phap.leader_id is None:
-        services.update_team(None, tu_phap, strategy=Team.Strategy.ROUND_ROBIN, leader=expert)
+        # Sở Tư pháp puts its hotline expert on the rota; colleagues (e.g. staff in the secondment pool) still see
+        # and answer the team's questions but are not assigned new ones automatically.
+        services.update_team(None, tu_phap, strategy=Team.Strategy.ROUND_ROBIN, leader=expert, rota=[expert])
     for field_code, group_code in GROUP_RULES.items():
         if (
             group_code in teams

@@ -166,11 +166,19 @@ class TeamForm(forms.Form):
     strategy = forms.ChoiceField(label=_("Cách phân công"), choices=Team.Strategy.choices)
     leader = forms.ModelChoiceField(label=_("Trưởng nhóm"), queryset=User.objects.none(), required=False)
     is_active = forms.BooleanField(label=_("Đang nhận câu hỏi"), required=False)
+    rota = forms.ModelMultipleChoiceField(
+        label=_("Chuyên viên trực (nhận câu hỏi khi phân công tự động)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Để trống: mọi chuyên viên của nhóm đều được phân công."),
+    )
 
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
         if team is not None:
             self.fields["leader"].queryset = team.members()
+            self.fields["rota"].queryset = team.members()
 
 
 class CannedForm(forms.Form):

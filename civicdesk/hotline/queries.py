@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
 from itertools import pairwise
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from civicdesk.core.roles import COMMUNE_ROLES
@@ -284,3 +284,61 @@ def questions_per_commune(province_id, since):
         .annotate(questions=Count("pk"), open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)))
     )
     return {r["commune_id"]: {"questions": r["questions"], "open": r["open"]} for r in rows}
+
+
+def _local_midnight(day):
+    from civicdesk.core.workcal import VN_TZ
+
+    return datetime.combine(day, time.min, tzinfo=VN_TZ)
+
+
+def _breached_within(target, lo, hi, now):
+    """Q: the ticket's `target` ("first_response" or "resolution") was breached in [lo, hi).
+
+    The breach instant is the one the SLA check stamped (`<target>_breached_at`); when the check has not run
+    (the target was met late between two checks, or is overdue right now), it is the due time itself.
+    """
+    due, stamp = f"{target}_due", f"{target}_breached_at"
+    done = "first_responded_at" if target == "first_response" else "resolved_at"
+    stamped = Q(**{f"{stamp}__gte": lo, f"{stamp}__lt": hi})
+    unstamped = Q(**{f"{stamp}__isnull": True, f"{due}__gte": lo, f"{due}__lt": min(hi, now)})
+    met_late = Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
+    missed = Q(**{f"{done}__isnull": True, "status__in": Ticket.CLOCK_RUNNING})
+    return stamped | (unstamped & (met_late | missed))
+
+
+def commune_ticket_stats(commune, since, until, now=None):
+    """For other apps (staffing): the hotline questions of one commune over local dates since..until (inclusive).
+
+    Returns {"questions", "sla_breaches", "by_field": {handbook field code: {"questions", "sla_breaches"}}}:
+    - questions: tickets filed in the period (duplicates merged into another ticket are not counted);
+    - sla_breaches: tickets whose first-response or resolution target was breached in the period (a ticket with
+      both breached counts once), whatever the day it was filed; breached = stamped by the SLA check, or met
+      after its due time, or still pending with its clock running past the due time;
+    - by_field: the same per field of the question; questions without a field are in the totals only.
+    `commune` is a Commune or its code.
+    """
+    from civicdesk.geo.models import Commune
+
+    now = now or timezone.now()
+    commune_id = commune.pk if isinstance(commune, Commune) else Commune.objects.get(code=commune).pk
+    lo, hi = _local_midnight(since), _local_midnight(until + timedelta(days=1))
+    filed = Q(created_at__gte=lo, created_at__lt=hi)
+    breached = _breached_within("first_response", lo, hi, now) | _breached_within("resolution", lo, hi, now)
+    rows = (
+        Ticket.objects.filter(commune_id=commune_id, merged_into__isnull=True)
+        .filter(filed | breached)
+        .values("field__code")
+        .annotate(questions=Count("pk", filter=filed), sla_breaches=Count("pk", filter=breached))
+        .order_by()
+    )
+    result = {"questions": 0, "sla_breaches": 0, "by_field": {}}
+    for row in rows:
+        result["questions"] += row["questions"]
+        result["sla_breaches"] += row["sla_breaches"]
+        if row["field__code"]:
+            result["by_field"][row["field__code"]] = {
+                "questions": row["questions"],
+                "sla_breaches": row["sla_breaches"],
+            }
+    return result

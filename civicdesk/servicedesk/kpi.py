@@ -12,16 +12,18 @@ Formulas (also in docs/servicedesk.md and on the dashboard):
 - avg_working_days = mean office time from receipt to result, in working days, over finished dossiers.
 A rate is None when its denominator is 0.
 
-Whole months are read from `CommuneMonthStat`; the partial months at the edges of a period from the dossiers.
+Counters only, never the dossier rows: whole months from `CommuneMonthStat`, the days at the edges of a period
+that do not make a whole month from `CommuneDayStat`. Any period thus sums at most ~124 × (months + 60) rows per
+province, whatever the number of dossiers; both tables are kept in step by `services.stats`.
 """
 
 import calendar as pycal
 from datetime import date, timedelta
 
-from django.db.models import Count, FloatField, Q, Sum, Value
+from django.db.models import Count, DateField, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from .models import ONLINE_CHANNELS, Channel, CommuneMonthStat, Dossier
+from .models import ONLINE_CHANNELS, Channel, CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat, Dossier
 
 COUNTERS = (
     "received",
@@ -54,7 +56,8 @@ def dossier_aggregates():
     }
 
 
-def _stat_aggregates():
+def stat_aggregates():
+    """The counters as sums over counter rows (day or month)."""
     sums = {f: Coalesce(Sum(f), Value(0)) for f in COUNTERS}
     sums["working_days_sum"] = Coalesce(Sum("working_days_sum"), Value(0.0), output_field=FloatField())
     return sums
@@ -86,7 +89,9 @@ def rates(counts):
         "supplement_rate": _ratio(counts["supplemented"], counts["received"]),
         "satisfaction_rate": _ratio(counts["satisfied"], counts["rated"]),
         "rated": counts["rated"],
-        "avg_working_days": round(counts["working_days_sum"] / counts["timed"], 2)
+        # The sum is rounded first: float sums in another order (days, months, rows) differ in the last bits,
+        # which must not flip the second decimal of the mean.
+        "avg_working_days": round(round(counts["working_days_sum"], 6) / counts["timed"], 2)
         if counts["timed"]
         else None,
     }
@@ -120,22 +125,30 @@ def _scope(qs, province_id, commune_ids):
 
 
 def counts_by(key, date_from, date_to, *, province_id=None, commune_ids=None):
-    """{key value: counters} with key "commune_id" or "month", for the scope and period."""
+    """{key value: counters} with key "commune_id" or "month", for the scope and period (from counters only)."""
     whole, partial = split_period(date_from, date_to)
     result = {}
     if whole:
         stats = _scope(CommuneMonthStat.objects.filter(month__in=whole), province_id, commune_ids)
-        for row in stats.values(key).annotate(**_stat_aggregates()).order_by():
+        for row in stats.values(key).annotate(**stat_aggregates()).order_by():
             add(result.setdefault(row[key], empty()), row)
     for lo, hi in partial:
-        rows = _scope(
-            Dossier.objects.filter(received_date__gte=lo, received_date__lte=hi), province_id, commune_ids
-        )
+        days = _scope(CommuneDayStat.objects.filter(day__gte=lo, day__lte=hi), province_id, commune_ids)
         if key == "month":
-            rows = rows.annotate(month=Value(lo.replace(day=1)))
-        for row in rows.values(key).annotate(**dossier_aggregates()).order_by():
+            days = days.annotate(month=Value(lo.replace(day=1), output_field=DateField()))
+        for row in days.values(key).annotate(**stat_aggregates()).order_by():
             add(result.setdefault(row[key], empty()), row)
     return result
+
+
+def counts_from_dossiers(date_from, date_to, *, province_id=None, commune_ids=None):
+    """The same counters straight from the dossier rows (slow at scale; for checks and one commune's detail)."""
+    rows = _scope(
+        Dossier.objects.filter(received_date__gte=date_from, received_date__lte=date_to),
+        province_id,
+        commune_ids,
+    )
+    return add(empty(), rows.aggregate(**dossier_aggregates()))
 
 
 def total(date_from, date_to, *, province_id=None, commune_ids=None):
@@ -174,17 +187,67 @@ def monthly_series(date_from, date_to, *, province_id=None, commune_ids=None):
     return series
 
 
-def recompute_month_rows(commune_ids, first_month, last_month):
-    """Fresh counters per (commune, month) from the dossiers, for the box communes × [first, last] months."""
+def recompute_day_rows(commune_ids, first_day, last_day):
+    """Fresh counters per (commune, day) from the dossiers, for the box communes × [first_day, last_day]."""
+    rows = (
+        Dossier.objects.filter(
+            commune_id__in=list(commune_ids), received_date__gte=first_day, received_date__lte=last_day
+        )
+        .values("commune_id", "province_id", "received_date")
+        .annotate(**dossier_aggregates())
+        .order_by()
+    )
+    days = []
+    for row in rows:
+        row["day"] = row.pop("received_date")
+        days.append(row)
+    return days
+
+
+FIELD_COUNTERS = ("received", "finished", "on_time", "supplemented")
+
+
+def recompute_day_field_rows(commune_ids, first_day, last_day):
+    """Fresh per-field counters per (commune, day, handbook field) from the dossiers of known procedures."""
+    aggregates = dossier_aggregates()
     rows = (
         Dossier.objects.filter(
             commune_id__in=list(commune_ids),
-            received_date__gte=first_month,
-            received_date__lte=month_end(last_month),
+            received_date__gte=first_day,
+            received_date__lte=last_day,
+            procedure__isnull=False,
         )
-        .annotate(month=TruncMonth("received_date"))
+        .values("commune_id", "received_date", "procedure__field_id")
+        .annotate(**{name: aggregates[name] for name in FIELD_COUNTERS})
+        .order_by()
+    )
+    result = []
+    for row in rows:
+        row["day"], row["field_id"] = row.pop("received_date"), row.pop("procedure__field_id")
+        result.append(row)
+    return result
+
+
+def field_counts(commune_id, date_from, date_to):
+    """{handbook field code: {received, finished, on_time, supplemented}} of one commune, from the counters."""
+    rows = (
+        CommuneDayFieldStat.objects.filter(commune_id=commune_id, day__gte=date_from, day__lte=date_to)
+        .values("field__code")
+        .annotate(**{name: Sum(name) for name in FIELD_COUNTERS})
+        .order_by()
+    )
+    return {row.pop("field__code"): row for row in rows}
+
+
+def recompute_month_rows(commune_ids, first_month, last_month):
+    """Fresh counters per (commune, month) from the day counters, for the box communes × [first, last] months."""
+    rows = (
+        CommuneDayStat.objects.filter(
+            commune_id__in=list(commune_ids), day__gte=first_month, day__lte=month_end(last_month)
+        )
+        .annotate(month=TruncMonth("day"))
         .values("commune_id", "province_id", "month")
-        .annotate(**dossier_aggregates())
+        .annotate(**stat_aggregates())
         .order_by()
     )
     return list(rows)

@@ -4,37 +4,55 @@
 
     {"dossiers_per_month", "late_rate", "supplement_rate", "hotline_questions", "sla_breaches"}
 
-plus "by_field" ({field code: {...same keys...}} when the service desk breaks its KPIs down by field) and
-"sources" (which apps answered). A value is None when no app provides it; callers then keep their manual or CSV
-figures, so gap scores work with no service-desk data at all.
+plus "by_field" ({staffing field code: {...the same keys, where known...}}) and "sources" (which apps answered).
+A value is None when no app provides it; callers then keep their manual or CSV figures, so gap scores work with
+no service-desk data at all.
 
-Sources (the agreed functions first; while they do not exist, the query functions those apps do expose):
-- `civicdesk.servicedesk.queries.commune_kpis(commune_code, date_from, date_to)` → a dict with at least
-  received, on_time_rate and supplement_rate (rates as fractions 0–1 or percentages 0–100);
-  fallback: `civicdesk.servicedesk.kpi.rates(kpi.total(date_from, date_to, commune_ids=[commune.pk]))`;
-- `civicdesk.hotline.queries.commune_ticket_stats(commune, since, until)` → a dict with the number of tickets
-  (questions) and of SLA breaches over the period;
-  fallback: `civicdesk.hotline.queries.questions_per_commune(province_id, since)` (questions only, no SLA
-  breaches), read twice so that the count covers exactly [since, until].
-A commune with no dossiers (or no tickets) in the period gives no signal rather than zeros, so a planner's
-manual figures are not wiped out by an app that simply has no data for that commune yet.
+Sources (the agreed interfaces, nothing else of those apps):
+- `civicdesk.servicedesk.queries.commune_kpis(commune_code, date_from, date_to)` → the commune's KPIs (received,
+  on_time_rate, supplement_rate, …) and `by_field` per handbook field code ({received, finished, on_time,
+  supplemented, on_time_rate, late_rate, supplement_rate});
+- `civicdesk.hotline.queries.commune_ticket_stats(commune, since, until)` → {"questions", "sla_breaches",
+  "by_field": {handbook field code: {"questions", "sla_breaches"}}}.
+Handbook field codes are folded into the broader staffing fields by `HANDBOOK_TO_STAFFING` (counts are added and
+rates recomputed from the counts). A commune with no dossiers (or no tickets) in the period gives no signal rather
+than zeros, so a planner's manual figures are not wiped out by an app that simply has no data for that commune yet.
 """
 
-import datetime as dt
-import importlib
 import logging
+
+from .fields import FIELD_CODES
 
 log = logging.getLogger(__name__)
 
 KEYS = ("dossiers_per_month", "late_rate", "supplement_rate", "hotline_questions", "sla_breaches")
 
+# Handbook (and hotline) field codes → staffing fields: a seconded person covers a line of work. Codes not listed
+# (noi_vu, cu_tru — the commune police's procedures —, fields a province adds) give no per-field signal; their
+# dossiers and questions still count in the commune totals.
+HANDBOOK_TO_STAFFING = {
+    "ho_tich": "ho_tich",
+    "chung_thuc": "ho_tich",
+    "nuoi_con_nuoi": "ho_tich",
+    "hoa_giai": "ho_tich",  # the commune's justice–civil status officer also runs grassroots mediation
+    "dat_dai": "dat_dai",
+    "moi_truong": "nong_nghiep",
+    "nong_nghiep": "nong_nghiep",
+    "ho_kinh_doanh": "dang_ky_kinh_doanh",
+    "tai_chinh": "tai_chinh",
+    "xay_dung": "xay_dung",
+    "bao_tro_xa_hoi": "van_hoa_xa_hoi",
+    "nguoi_co_cong": "van_hoa_xa_hoi",
+    "giao_duc": "van_hoa_xa_hoi",
+    "van_hoa": "van_hoa_xa_hoi",
+    "chuyen_doi_so": "cntt",
+}
+COUNTS = ("received", "finished", "on_time", "supplemented", "questions", "sla_breaches")
 
-def _query(module, name):
-    """The query function `name` of another app, or None while that app does not provide it."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
+
+def staffing_field(code):
+    """The staffing field a handbook field code belongs to, or None."""
+    return HANDBOOK_TO_STAFFING.get(code) or (code if code in FIELD_CODES else None)
 
 
 def _first(data, *names):
@@ -56,6 +74,31 @@ def _months(since, until):
     return max((until - since).days + 1, 1) / 30.44
 
 
+def _fold_fields(by_field):
+    """{handbook code: figures} → {staffing field: figures}; several handbook fields are added up."""
+    groups = {}
+    for code, figures in (by_field or {}).items():
+        target = staffing_field(code)
+        if target is not None and figures:
+            groups.setdefault(target, []).append(figures)
+    folded = {}
+    for target, parts in groups.items():
+        if len(parts) == 1:
+            folded[target] = dict(parts[0])
+            continue
+        merged = {}
+        for key in COUNTS:
+            values = [p.get(key) for p in parts]
+            if all(v is not None for v in values):
+                merged[key] = sum(values)
+        if "finished" in merged and "on_time" in merged and merged["finished"]:
+            merged["late_rate"] = (merged["finished"] - merged["on_time"]) / merged["finished"]
+        if "supplemented" in merged and merged.get("received"):
+            merged["supplement_rate"] = merged["supplemented"] / merged["received"]
+        folded[target] = merged
+    return folded
+
+
 def _from_kpis(kpis, months):
     out = {}
     received = _first(kpis, "received", "dossiers_received", "total_received")
@@ -73,20 +116,23 @@ def _from_kpis(kpis, months):
     return out
 
 
-def _servicedesk_fallback(commune, since, until):
-    total, rates = _query("civicdesk.servicedesk.kpi", "total"), _query("civicdesk.servicedesk.kpi", "rates")
-    if total is None or rates is None:
-        return None
-    return rates(total(since, until, commune_ids=[commune.pk]))
+def _from_tickets(tickets, months):
+    out = {}
+    questions = _first(tickets, "questions", "tickets", "total", "received")
+    if questions is not None:
+        out["hotline_questions"] = float(questions) / months
+    breaches = _first(tickets, "sla_breaches", "breached", "overdue")
+    if breaches is not None:
+        out["sla_breaches"] = float(breaches) / months
+    return out
 
 
 def commune_kpis(commune, since, until):
-    """The service desk's KPIs for the commune, or None (app not there yet, or no dossier in the period)."""
-    fn = _query("civicdesk.servicedesk.queries", "commune_kpis")
+    """The service desk's KPIs for the commune, or None (no dossier in the period, or the app failed)."""
+    from civicdesk.servicedesk import queries
+
     try:
-        data = (
-            fn(commune.code, since, until) if fn is not None else _servicedesk_fallback(commune, since, until)
-        )
+        data = queries.commune_kpis(commune.code, since, until)
     except Exception:  # another app's failure must not break the gap page; it just gives no signal
         log.exception("servicedesk KPIs failed for %s", commune.code)
         return None
@@ -95,30 +141,18 @@ def commune_kpis(commune, since, until):
     return data
 
 
-def _aware(day):
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-
-
-def _hotline_fallback(commune, since, until):
-    fn = _query("civicdesk.hotline.queries", "questions_per_commune")
-    if fn is None or getattr(commune, "province_id", None) is None:
-        return None
-    after_start = fn(commune.province_id, _aware(since)).get(commune.pk, {}).get("questions", 0)
-    after_end = (
-        fn(commune.province_id, _aware(until + dt.timedelta(days=1))).get(commune.pk, {}).get("questions", 0)
-    )
-    return {"questions": after_start - after_end}
-
-
 def hotline_stats(commune, since, until):
-    """The hotline's ticket statistics for the commune, or None (app not there, or no ticket in the period)."""
-    fn = _query("civicdesk.hotline.queries", "commune_ticket_stats")
+    """The hotline's ticket statistics for the commune, or None (no ticket in the period, or the app failed)."""
+    from civicdesk.hotline import queries
+
     try:
-        data = fn(commune, since, until) if fn is not None else _hotline_fallback(commune, since, until)
+        data = queries.commune_ticket_stats(commune, since, until)
     except Exception:  # same as above: no signal rather than a broken page
         log.exception("hotline ticket statistics failed for %s", commune.code)
         return None
-    if not data or not _first(data, "questions", "tickets", "total", "received"):
+    if not data or not (
+        _first(data, "questions", "tickets", "total", "received") or data.get("sla_breaches")
+    ):
         return None
     return data
 
@@ -132,17 +166,14 @@ def commune_workload(commune, since, until):
     kpis = commune_kpis(commune, since, until)
     if kpis:
         result.update(_from_kpis(kpis, months))
-        for field, sub in (kpis.get("by_field") or {}).items():
-            result["by_field"][field] = _from_kpis(sub, months)
+        for field, figures in _fold_fields(kpis.get("by_field")).items():
+            result["by_field"].setdefault(field, {}).update(_from_kpis(figures, months))
         result["sources"].append("servicedesk")
     tickets = hotline_stats(commune, since, until)
     if tickets:
-        questions = _first(tickets, "questions", "tickets", "total", "received")
-        if questions is not None:
-            result["hotline_questions"] = float(questions) / months
-        breaches = _first(tickets, "sla_breaches", "breached", "overdue")
-        if breaches is not None:
-            result["sla_breaches"] = float(breaches) / months
+        result.update(_from_tickets(tickets, months))
+        for field, figures in _fold_fields(tickets.get("by_field")).items():
+            result["by_field"].setdefault(field, {}).update(_from_tickets(figures, months))
         result["sources"].append("hotline")
     return result
 

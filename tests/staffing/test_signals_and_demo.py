@@ -1,7 +1,5 @@
 """The adapter to the service desk and the hotline, and the demo's approximate commune positions."""
 
-import sys
-import types
 from datetime import date
 from types import SimpleNamespace
 
@@ -11,30 +9,47 @@ from civicdesk.staffing import signals_in
 from civicdesk.staffing.demo import ANCHORS, approximate_positions
 
 
-def test_workload_is_none_without_the_other_apps(monkeypatch):
-    monkeypatch.setattr(signals_in, "_query", lambda module, name: None)
+def test_workload_is_none_when_the_other_apps_have_no_data(monkeypatch):
+    monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", lambda code, a, b: {"received": 0})
+    monkeypatch.setattr(
+        "civicdesk.hotline.queries.commune_ticket_stats",
+        lambda commune, a, b: {"questions": 0, "sla_breaches": 0, "by_field": {}},
+    )
     data = signals_in.commune_workload(SimpleNamespace(code=25000), date(2026, 1, 1), date(2026, 1, 31))
     assert all(data[k] is None for k in signals_in.KEYS) and data["sources"] == []
 
 
 def test_workload_reads_the_query_functions(monkeypatch):
     calls = []
-    sd = types.ModuleType("fake_sd")
-    sd.commune_kpis = lambda code, a, b: (
+
+    def kpis(code, a, b):
         calls.append(("sd", code, a, b))
-        or {
+        return {
             "received": 61,
             "on_time_rate": 0.75,
             "supplement_rate": 12,
-            "by_field": {"ho_tich": {"received": 30.44}},
+            "by_field": {
+                "ho_tich": {"received": 20, "finished": 10, "on_time": 9, "supplemented": 2},
+                "chung_thuc": {"received": 10.44, "finished": 10, "on_time": 7, "supplemented": 1},
+                "cu_tru": {
+                    "received": 5,
+                    "finished": 5,
+                    "on_time": 5,
+                    "supplemented": 0,
+                },  # not a staffing line
+            },
         }
-    )
-    hl = types.ModuleType("fake_hl")
-    hl.commune_ticket_stats = lambda commune, a, b: (
-        calls.append(("hl", commune.code)) or {"total": 10, "sla_breaches": 2}
-    )
-    monkeypatch.setitem(sys.modules, "civicdesk.servicedesk.queries", sd)
-    monkeypatch.setitem(sys.modules, "civicdesk.hotline.queries", hl)
+
+    def tickets(commune, a, b):
+        calls.append(("hl", commune.code))
+        return {
+            "questions": 10,
+            "sla_breaches": 2,
+            "by_field": {"dat_dai": {"questions": 4, "sla_breaches": 1}},
+        }
+
+    monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", kpis)
+    monkeypatch.setattr("civicdesk.hotline.queries.commune_ticket_stats", tickets)
     data = signals_in.commune_workload(SimpleNamespace(code=25000), date(2026, 1, 1), date(2026, 1, 30))
     months = 30 / 30.44
     assert calls[0] == ("sd", 25000, date(2026, 1, 1), date(2026, 1, 30)) and calls[1] == ("hl", 25000)
@@ -43,19 +58,32 @@ def test_workload_reads_the_query_functions(monkeypatch):
     assert data["hotline_questions"] == pytest.approx(10 / months) and data["sla_breaches"] == pytest.approx(
         2 / months
     )
-    assert data["by_field"]["ho_tich"]["dossiers_per_month"] == pytest.approx(30.44 / months)
+    # civil status and certification are one staffing line: counts added, rates recomputed from the counts
+    assert data["by_field"]["ho_tich"] == pytest.approx(
+        {"dossiers_per_month": 30.44 / months, "late_rate": 4 / 20, "supplement_rate": 3 / 30.44}
+    )
+    assert data["by_field"]["dat_dai"] == pytest.approx(
+        {"hotline_questions": 4 / months, "sla_breaches": 1 / months}
+    )
+    assert set(data["by_field"]) == {"ho_tich", "dat_dai"}
     assert data["sources"] == ["servicedesk", "hotline"]
 
 
 def test_a_failing_app_gives_no_signal_rather_than_an_error(monkeypatch, caplog):
-    sd = types.ModuleType("fake_sd")
-    sd.commune_kpis = lambda *a: 1 / 0
-    monkeypatch.setitem(sys.modules, "civicdesk.servicedesk.queries", sd)
+    monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", lambda *a: 1 / 0)
     monkeypatch.setattr(signals_in, "hotline_stats", lambda *a: None)
     assert (
         signals_in.commune_workload(SimpleNamespace(code=1), date(2026, 1, 1), date(2026, 1, 2))["sources"]
         == []
     )
+    assert "servicedesk KPIs failed" in caplog.text
+
+
+def test_handbook_fields_fold_into_staffing_lines():
+    assert signals_in.staffing_field("chung_thuc") == "ho_tich"
+    assert signals_in.staffing_field("ho_kinh_doanh") == "dang_ky_kinh_doanh"
+    assert signals_in.staffing_field("chuyen_doi_so") == "cntt"
+    assert signals_in.staffing_field("cu_tru") is None and signals_in.staffing_field("bench") is None
 
 
 def test_demo_positions_come_from_former_district_centres():
@@ -79,26 +107,6 @@ def test_demo_positions_come_from_former_district_centres():
 
 
 def test_the_real_apps_answer_without_errors(db, di_linh, caplog):
-    """Against the service desk and hotline as they are today: no data yet, so no signal, and nothing logged."""
+    """Against the service desk and hotline with no data for the period: no signal, and nothing logged."""
     data = signals_in.commune_workload(di_linh, date(2026, 1, 1), date(2026, 3, 31))
     assert data["sources"] == [] and not [r for r in caplog.records if r.levelname == "ERROR"]
-
-
-def test_fallbacks_read_the_exposed_query_functions(monkeypatch, db, di_linh):
-    kpi = types.ModuleType("fake_kpi")
-    kpi.total = lambda a, b, commune_ids: {"n": 40, "ids": commune_ids}
-    kpi.rates = lambda counts: {"received": counts["n"], "on_time_rate": 0.9, "supplement_rate": 0.1}
-    hq = types.ModuleType("fake_hotline_queries")
-    # tickets created on or after `since`: 12 from 1 January, 2 after 31 January
-    hq.questions_per_commune = lambda province_id, since: {
-        di_linh.pk: {"questions": 12 if since.month == 1 else 2}
-    }
-    monkeypatch.setitem(sys.modules, "civicdesk.servicedesk.queries", types.ModuleType("empty"))
-    monkeypatch.setitem(sys.modules, "civicdesk.servicedesk.kpi", kpi)
-    monkeypatch.setitem(sys.modules, "civicdesk.hotline.queries", hq)
-    data = signals_in.commune_workload(di_linh, date(2026, 1, 1), date(2026, 1, 31))
-    months = 31 / 30.44
-    assert data["dossiers_per_month"] == pytest.approx(40 / months) and data["late_rate"] == pytest.approx(
-        0.1
-    )
-    assert data["hotline_questions"] == pytest.approx(10 / months) and data["sla_breaches"] is None

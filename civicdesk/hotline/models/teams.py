@@ -73,6 +73,16 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(_("đang nhận câu hỏi"), default=True)
+    rota = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="hotline_rotas",
+        verbose_name=_("chuyên viên trực"),
+        help_text=_(
+            "Những người nhận câu hỏi khi phân công tự động. Để trống: mọi chuyên viên của nhóm. "
+            "Các chuyên viên khác vẫn xem và trả lời được câu hỏi của nhóm."
+        ),
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -104,6 +114,12 @@ class Team(models.Model):
                 department_id=self.department_id, role__in=EXPERT_ROLES, is_active=True
             )
         return self.working_group.members.filter(is_active=True)
+
+    def rota_members(self):
+        """Who takes new questions by automatic assignment: the rota if the team has one, else every member."""
+        members = self.members()
+        rota = list(self.rota.values_list("pk", flat=True))
+        return members.filter(pk__in=rota) if rota else members
 
     @property
     def leader_user(self):

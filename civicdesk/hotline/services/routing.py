@@ -41,8 +41,11 @@ def ensure_teams(actor, province):
 
 
 @transaction.atomic
-def update_team(actor, team, *, strategy, leader=None, is_active=True):
-    """Change how a team assigns questions, who leads it, whether it takes questions."""
+def update_team(actor, team, *, strategy, leader=None, is_active=True, rota=None):
+    """Change how a team assigns questions, who leads it, whether it takes questions, who is on the rota.
+
+    `rota=None` leaves the rota as it is; an empty list clears it (every member takes questions).
+    """
     if actor is not None and not can_manage_team(actor, team):
         raise PermissionDenied(_("Chỉ trưởng nhóm hoặc quản trị cấp tỉnh được sửa nhóm này."))
     if strategy not in Team.Strategy.values:
@@ -55,6 +58,15 @@ def update_team(actor, team, *, strategy, leader=None, is_active=True):
         ["strategy", "leader", "is_active"],
     )
     team.save()
+    if rota is not None:
+        members = set(team.members().values_list("pk", flat=True))
+        if any(user.pk not in members for user in rota):
+            raise ValidationError({"rota": _("Người trực phải là thành viên của nhóm.")})
+        before = sorted(team.rota.values_list("pk", flat=True))
+        after = sorted(user.pk for user in rota)
+        if before != after:
+            team.rota.set(rota)
+            changes["rota"] = [before, after]
     if changes:
         audit.record(actor, audit.Action.UPDATE, team, changes=changes)
     return team
@@ -211,7 +223,7 @@ def available_members(team, day=None):
     """Active members of the team who are not away on `day` (today by default)."""
     day = day or timezone.localdate()
     away = Absence.objects.on(day).values("user_id")
-    return team.members().exclude(pk__in=away)
+    return team.rota_members().exclude(pk__in=away)
 
 
 def pick_assignee(team, day=None):

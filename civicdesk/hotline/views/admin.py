@@ -108,13 +108,19 @@ def _team_page(request, team, status=200, **forms):
         "team": team,
         "members": members,
         "leader_pk": getattr(team.leader_user, "pk", None),
+        "rota_pks": set(team.rota.values_list("pk", flat=True)),
         "absences": Absence.objects.filter(user__in=members, end__gte=today).select_related("user"),
         "canned": CannedResponse.objects.filter(team=team),
         "can_manage": can_manage_team(request.user, team),
         "team_form": forms.get("team_form")
         or TeamForm(
             team=team,
-            initial={"strategy": team.strategy, "leader": team.leader_id, "is_active": team.is_active},
+            initial={
+                "strategy": team.strategy,
+                "leader": team.leader_id,
+                "is_active": team.is_active,
+                "rota": list(team.rota.values_list("pk", flat=True)),
+            },
         ),
         "canned_form": forms.get("canned_form") or CannedForm(),
         "absence_form": forms.get("absence_form") or AbsenceForm(users=members),
@@ -126,6 +132,9 @@ def _team_page(request, team, status=200, **forms):
 def team_detail(request, team_id):
     team = _team_for(request, team_id)
     if request.method == "POST":
+        # Refuse before validating, so a visitor without the right never sees the form's errors either.
+        if not can_manage_team(request.user, team):
+            raise PermissionDenied
         form = TeamForm(request.POST, team=team)
         if form.is_valid():
             try:

@@ -15,7 +15,7 @@ from .dossier import (
     normalise_phone,
     validate_cccd,
 )
-from .stats import CommuneMonthStat
+from .stats import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat
 from .survey import SurveyReason, SurveyResponse
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "PERSONAL_DATA_ROLES",
     "PROCESSING_ROLES",
     "Channel",
+    "CommuneDayFieldStat",
+    "CommuneDayStat",
     "CommuneMonthStat",
     "Dossier",
     "DossierEvent",

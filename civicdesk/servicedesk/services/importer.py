@@ -329,7 +329,7 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
     existing = _existing_ids([d["code"] for d in parsed])
     to_create = [d for d in parsed if d["code"] not in existing]
     to_update = []
-    # An update may move a dossier to another commune or month: the old counters are refreshed too.
+    # An update may move a dossier to another commune or day: the old counters are refreshed too.
     touched = {(d["commune_id"], d["received_date"]) for d in parsed}
     for d in parsed:
         if d["code"] in existing:
@@ -354,8 +354,8 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
             )
         if parsed:
             progress(92, _("Đang cập nhật số liệu tổng hợp…"))
-            months = sorted({day.replace(day=1) for _commune, day in touched})
-            refresh_stats({commune for commune, _day in touched}, months[0], months[-1])
+            days = sorted({day for _commune, day in touched})
+            refresh_stats({commune for commune, _day in touched}, days[0], days[-1])
         result.created, result.updated = len(to_create), len(to_update)
         audit.record(
             actor,

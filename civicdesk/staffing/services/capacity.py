@@ -106,6 +106,22 @@ def refresh_signals(actor, province, *, since, until, progress=None):
     return changed
 
 
+def _hotline_share(signals, field, key, share):
+    """A field's hotline volume: its own count where questions carry that field, plus its share of the rest.
+
+    Questions without a field (or in a field staffing does not track) are spread by dossier share, so the fields'
+    figures add up to the commune's total instead of counting the same questions twice.
+    """
+    total = signals[key]
+    if total is None:
+        return None
+    known = [values[key] for values in signals["by_field"].values() if values.get(key) is not None]
+    if not known:
+        return total * share
+    remainder = max(total - sum(known), 0)
+    return signals["by_field"].get(field, {}).get(key, 0) + remainder * share
+
+
 @transaction.atomic
 def _apply_signals(actor, rows, signals, since, until):
     changed = 0
@@ -123,8 +139,9 @@ def _apply_signals(actor, rows, signals, since, until):
         elif signals["dossiers_per_month"] is not None:
             data["dossiers_per_month"] = round(signals["dossiers_per_month"] * share, 1)
         for key in ("hotline_questions", "sla_breaches"):
-            if signals[key] is not None:
-                data[key] = round(signals[key] * share, 2)
+            value = _hotline_share(signals, record.field, key, share)
+            if value is not None:
+                data[key] = round(value, 2)
         changes = audit.diff(record, data, CapacityRecord.EDITABLE)
         record.source = CapacityRecord.Source.SERVICEDESK
         record.signals_from, record.signals_until = since, until

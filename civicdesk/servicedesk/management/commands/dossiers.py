@@ -18,7 +18,9 @@ class Command(BaseCommand):
         imp.add_argument("file", help="Tệp CSV UTF-8 với các cột: " + ", ".join(services.importer.COLUMNS))
         imp.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
         imp.add_argument("--user", help="Tên đăng nhập của quản trị cấp tỉnh thực hiện (ghi vào nhật ký).")
-        sub.add_parser("refresh-stats", help="Tính lại toàn bộ số liệu tổng hợp theo tháng từ hồ sơ.")
+        sub.add_parser(
+            "refresh-stats", help="Tính lại toàn bộ số liệu tổng hợp theo ngày và theo tháng từ hồ sơ."
+        )
 
     def _progress(self, percent, message=""):
         sys.stderr.write(f"\r[{percent:3d}%] {message:<60}")
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         if action == "refresh-stats":
             rows = services.rebuild_all_stats(progress=self._progress)
             sys.stderr.write("\n")
-            self.stdout.write(self.style.SUCCESS(f"Đã tính lại {rows} dòng số liệu tổng hợp."))
+            self.stdout.write(self.style.SUCCESS(f"Đã tính lại {rows} dòng số liệu tổng hợp theo ngày."))
             return
         actor = None
         if options["user"]:

@@ -1,0 +1,175 @@
+"""Issue 4 — Assistant. "Done when": dilinh.canbo asks the chat page "làm giấy khai sinh cho con cần gì" and gets the
+birth-registration answer with its citation; an out-of-scope question is refused and can be sent to the hotline; the
+eval command reaches the targets; the CLI batch format and the API have the documented shapes."""
+
+import json
+from io import StringIO
+from urllib.parse import parse_qs, urlparse
+
+import lxml.html
+import pytest
+from django.core.management import call_command
+
+from .conftest import html, submit
+
+
+def _ask(client, question):
+    page = client.get("/assistant/")
+    assert page.status_code == 200
+    response = submit(client, page, {"q": question}, contains="q")
+    assert response.status_code == 200, html(response)[:2000]
+    return response
+
+
+def _last_turn(response):
+    doc = lxml.html.fromstring(html(response))
+    turns = doc.xpath('//article[contains(@class, "assistant-turn")]')
+    assert turns, "no answer on the chat page"
+    return turns[-1]
+
+
+def test_birth_registration_answer_with_citation(login_as):
+    client = login_as("dilinh.canbo")
+    response = _ask(client, "làm giấy khai sinh cho con cần gì")
+    turn = _last_turn(response)
+    text = turn.text_content()
+    assert "làm giấy khai sinh cho con cần gì" in text
+    assert "Không tìm thấy câu trả lời" not in text
+    sources = turn.xpath('.//ol[contains(@class, "assistant-sources")]//a')
+    assert sources, "the answer cites no source"
+    first = sources[0]
+    assert first.get("href").rstrip("/").endswith("/HT-001"), [s.get("href") for s in sources]
+    assert "Đăng ký khai sinh" in first.text_content()
+    # the structured answer: documents to bring (from the record's components)
+    assert "Giấy chứng sinh" in text or "giấy chứng sinh" in text
+    # the citation link opens the handbook page
+    assert client.get(first.get("href")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("khai sanh cho con", "HT-001"),
+        ("lam giay khai sinh cho con can gi", "HT-001"),
+        ("giấy độc thân", "HT-015"),
+        ("nhập hộ khẩu cho vợ", "CTR-001"),
+        ("đăng ký kết hôn cần giấy tờ gì", "HT-005"),
+    ],
+)
+def test_everyday_words_find_the_procedure(login_as, question, code):
+    client = login_as("dilinh.canbo")
+    turn = _last_turn(_ask(client, question))
+    hrefs = [a.get("href") for a in turn.xpath('.//ol[contains(@class, "assistant-sources")]//a')][:3]
+    assert any(h.rstrip("/").endswith(f"/{code}") for h in hrefs), (question, hrefs)
+
+
+def test_out_of_scope_is_refused_and_goes_to_the_hotline_prefilled(login_as):
+    from civicdesk.hotline.models import Ticket
+
+    client = login_as("dilinh.canbo")
+    response = _ask(client, "giá vàng hôm nay")
+    turn = _last_turn(response)
+    assert "Không tìm thấy câu trả lời trong cẩm nang" in turn.text_content()
+    links = [a for a in turn.xpath(".//a") if "đường dây nóng" in a.text_content()]
+    assert links, "no link to the hotline on a refused answer"
+    href = links[0].get("href")
+    query = parse_qs(urlparse(href).query)
+    assert query["question"] == ["giá vàng hôm nay"]
+    form_page = client.get(href)
+    assert form_page.status_code == 200
+    form = lxml.html.fromstring(html(form_page))
+    assert form.xpath('//input[@name="title"]')[0].get("value") == "giá vàng hôm nay"
+    assert "giá vàng hôm nay" in form.xpath('//textarea[@name="body"]')[0].text_content()
+    conversation = form.xpath('//input[@name="conversation"]')[0].get("value")
+    assert conversation and conversation == query["conversation"][0]
+    # the official sends it on
+    filed = submit(client, form_page, {"urgency": "normal"}, contains="title")
+    assert filed.status_code == 200, html(filed)[:2000]
+    ticket = Ticket.objects.get(title="giá vàng hôm nay")
+    assert ticket.commune.code == 25000 and str(ticket.conversation_id or "") == conversation
+
+
+def test_feedback_reaches_the_editors_gaps_page(login_as):
+    client = login_as("dilinh.canbo")
+    response = _ask(client, "thủ tục cấp phép nuôi chim yến trong nhà")
+    feedback = submit(
+        client, response, {"reasons": ["incomplete"], "comment": "Chưa có"}, action="/feedback/",
+        button={"helpful": "0"},
+    )  # fmt: skip
+    assert feedback.status_code == 200
+    editor = login_as("tuphap.chuyenvien")
+    gaps = editor.get("/assistant/gaps/")
+    assert gaps.status_code == 200
+    assert "nuôi chim yến" in html(gaps)
+    assert login_as("dilinh.canbo").get("/assistant/gaps/").status_code == 403
+
+
+def test_public_page_answers_citizens_without_login(client, demo):
+    page = client.get("/assistant/public/")
+    assert page.status_code == 200
+    response = submit(client, page, {"q": "làm giấy khai sinh cho con cần gì"}, contains="q")
+    turn = _last_turn(response)
+    assert turn.xpath('.//ol[contains(@class, "assistant-sources")]//a')
+    assert not [a for a in turn.xpath(".//a") if "/hotline/" in (a.get("href") or "")]
+
+
+def test_cli_json_and_batch_shapes(tmp_path, demo):
+    out = StringIO()
+    call_command("ask", "làm giấy khai sinh cho con cần gì", "--json", stdout=out)
+    one = json.loads(out.getvalue())
+    assert set(one) >= {"q", "answered", "answer", "sources", "ms"}
+    assert one["answered"] is True and one["sources"][0]["url"].rstrip("/").endswith("HT-001")
+    assert set(one["sources"][0]) >= {"title", "kind", "url", "score"}
+    batch = tmp_path / "q.jsonl"
+    questions = ["giấy độc thân", "giá vàng hôm nay", "nhập hộ khẩu"]
+    batch.write_text("\n".join(json.dumps({"q": q}, ensure_ascii=False) for q in questions) + "\n")
+    out = StringIO()
+    call_command("ask", "--batch", str(batch), stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+    assert [line["q"] for line in lines] == questions
+    assert [line["answered"] for line in lines] == [True, False, True]
+    assert all(isinstance(line["ms"], (int, float)) for line in lines)
+
+
+def test_api_ask_with_a_token(client, users):
+    from civicdesk.core.services import issue_api_token
+
+    _token, raw = issue_api_token(None, users["dilinh.canbo"])
+    response = client.post(
+        "/api/assistant/ask", {"q": "làm giấy khai sinh cho con cần gì"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    assert body["answered"] is True and body["sources"][0]["url"].rstrip("/").endswith("HT-001")
+    refused = client.post(
+        "/api/assistant/ask", {"q": "giá vàng hôm nay"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )  # fmt: skip
+    assert refused.json()["answered"] is False
+
+
+def test_eval_command_reaches_the_targets_on_the_demo_handbook(demo):
+    out = StringIO()
+    call_command("assistant", "eval", "--source", "db", stdout=out)
+    result = json.loads(out.getvalue())
+    overall = result["assistant"]
+    assert overall["questions"] >= 250 and overall["out_of_scope"] >= 40
+    assert overall["recall@3"] >= 0.95
+    assert overall["mrr@10"] >= 0.90
+    assert overall["oos_rejection"] >= 0.90
+    assert overall["wrong_answer_rate"] <= 0.03
+    assert overall["latency_ms_p95"] <= 50
+    assert result["baseline_bm25"]["recall@3"] < overall["recall@3"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="On the gold set's held-out 'fresh' split (questions not used for tuning) MRR@10 is 0.83 (< 0.90) and "
+    "the wrong-answer rate among answers 5.3 % (> 3 %): the targets are not shown to hold on unseen questions.",
+)
+def test_targets_hold_on_the_unseen_split(demo):
+    out = StringIO()
+    call_command("assistant", "eval", "--source", "db", stdout=out)
+    fresh = json.loads(out.getvalue())["by_split"]["fresh"]
+    assert fresh["recall@3"] >= 0.95 and fresh["mrr@10"] >= 0.90 and fresh["wrong_answer_rate"] <= 0.03
