@@ -1,9 +1,5 @@
-import logging
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-log = logging.getLogger(__name__)
 
 
 class AssistantConfig(AppConfig):
@@ -22,18 +18,13 @@ class AssistantConfig(AppConfig):
         self._hook_publishing()
 
     def _hook_publishing(self):
-        """Rebuild the index when the handbook publishes or archives content (its hook list, when it exists)."""
-        try:
-            from civicdesk.handbook import services as handbook_services
-        except ImportError:
-            log.info(
-                "civicdesk.handbook.services not available yet: assistant index rebuilds on version checks only"
-            )
-            return
-        hooks = getattr(handbook_services, "on_publish_hooks", None)
-        if hooks is None:
-            return
+        """Rebuild the index when the handbook publishes or archives content; answer the handbook's search."""
+        from civicdesk.handbook import queries as handbook_queries
+        from civicdesk.handbook import services as handbook_services
+
+        from .search import handbook_search_backend
         from .services import on_content_published
 
-        if on_content_published not in hooks:
-            hooks.append(on_content_published)
+        if on_content_published not in handbook_services.on_publish_hooks:
+            handbook_services.on_publish_hooks.append(on_content_published)
+        handbook_queries.register_search_backend(handbook_search_backend)

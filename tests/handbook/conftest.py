@@ -40,3 +40,15 @@ def draft(fields, tu_phap, phap):
     from civicdesk.handbook.services import save_record
 
     return save_record(phap, None, procedure_data("HT-200", name="Đăng ký kết hôn"))
+
+
+@pytest.fixture(autouse=True)
+def database_search():
+    """These tests are about the handbook's own database search; the assistant's index (registered as the search
+    backend when the apps load) is tested in tests/assistant/test_handbook_backend.py."""
+    from civicdesk.handbook import queries
+
+    previous = queries._backend
+    queries.register_search_backend(None)
+    yield
+    queries.register_search_backend(previous)
