@@ -51,9 +51,11 @@ def test_wrong_password_message_is_in_english(client, db):
     assert "Tên đăng nhập hoặc mật khẩu không đúng" not in page
 
 
-def test_browser_language_alone_selects_english(client, db):
-    page = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Log in to CivicDesk" in page
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
+    page = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập CivicDesk" in page and 'lang="vi"' in page
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert "Log in to CivicDesk" in client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
 
 
 def test_vietnamese_stays_the_default(client, db):
