@@ -77,8 +77,13 @@ def _clean_applicant(name, id_number, phone):
 
 
 def _next_code(commune, received_date):
+    """The commune's next dossier number of the day: `25000-251006-` followed by 001, 002, …
+
+    A range on the code (its unique index) rather than `startswith`: SQLite's LIKE is case-insensitive and cannot use
+    the index, which made every registration scan all dossiers. ':' is the character after '9'.
+    """
     prefix = f"{commune.code}-{received_date:%y%m%d}-"
-    return prefix, Dossier.objects.filter(code__startswith=prefix).count() + 1
+    return prefix, Dossier.objects.filter(code__gt=prefix, code__lt=prefix + ":").count() + 1
 
 
 def receive_dossier(
