@@ -64,3 +64,13 @@ def test_organisation_page_lists_departments_and_groups(client_for, alice, tu_ph
     )
     page = client_for(alice).get(reverse("organisation")).content.decode()
     assert "Sở Tư pháp" in page and "Tổ Đất đai – Xây dựng" in page
+
+
+def test_large_numbers_are_grouped_the_vietnamese_way():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert intcomma(21516) == "21.516"
+    with translation.override("en"):
+        assert intcomma(21516) == "21,516"
