@@ -14,7 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import conf
+from .scope import unsupported_cues
 
+# An out-of-domain cue the best record does not use multiplies the probability by this: with the fitted
+# threshold (≈ 0.64) no answer survives it, i.e. the cue vetoes the answer unless the record speaks of it.
+OUT_OF_DOMAIN_FACTOR = 0.5
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 FEATURES = (
     "coverage",  # the original blend: ½ idf-weighted concept coverage + ½ typed-bigram coverage
@@ -88,4 +92,6 @@ def decide(index, analysis, ranked, model=None):
         return False, 0.0
     model = model or get_model()
     probability = model.probability(features(index, analysis, ranked))
+    if unsupported_cues(analysis.tokens, ranked[0].doc):
+        probability *= OUT_OF_DOMAIN_FACTOR
     return probability >= conf.min_confidence(model.threshold), probability

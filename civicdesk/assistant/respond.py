@@ -11,6 +11,9 @@ from .decide import decide
 from .store import get_index
 
 SOURCES_SHOWN = 3
+# "Clear winner" rule: when the runner-up scores at least this share of the best and both are procedures (two
+# different procedures), the answer asks which one is meant, citing both, instead of composing from the first.
+CLOSE_SHARE = 0.97
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Response:
     llm_used: bool = False
     llm_rejected: list = field(default_factory=list)
     index_version: int = 0
+    clarify: bool = False  # answered with "which one do you mean" (two close procedures), not composed
 
     def as_json(self):
         """The exact shape others depend on: {"q", "answered", "answer", "sources", "ms"}."""
@@ -54,7 +58,11 @@ def respond(question, *, use_llm=True, index=None):
     topic = ranked[0].doc.topic if ranked else ""
     response = Response(question, answered, "", sources, 0, confidence=round(confidence, 3), topic=topic,
                         index_version=index.version)  # fmt: skip
-    if answered:
+    if answered and _close_call(ranked):
+        response.clarify = True
+        response.parts = _clarify_parts(ranked[:2])
+        response.answer = render_text(response.parts, sources)
+    elif answered:
         top = ranked[0].doc
         response.parts = compose(top, question)
         response.answer = render_text(response.parts, sources[:1] + [s for s in sources[1:]])
@@ -69,6 +77,25 @@ def respond(question, *, use_llm=True, index=None):
             }
     response.ms = max(0, round((time.perf_counter() - started) * 1000))
     return response
+
+
+def _close_call(ranked):
+    """No clear winner: the two best are different procedures with scores within `CLOSE_SHARE`."""
+    if len(ranked) < 2:
+        return False
+    first, second = ranked[0], ranked[1]
+    return (
+        first.doc.kind == second.doc.kind == "procedure"
+        and first.doc.id != second.doc.id
+        and second.score >= CLOSE_SHARE * first.score
+    )
+
+
+def _clarify_parts(pair):
+    """A short "which one do you mean" listing both procedures, each with its citation number."""
+    items = [f"{r.doc.title} [{n}]" for n, r in enumerate(pair, start=1)]
+    return [{"label": _("Câu hỏi có thể thuộc một trong hai thủ tục, bạn hỏi thủ tục nào?"), "items": items,
+             "field": "clarify", "key": "clarify"}]  # fmt: skip
 
 
 def _phrase(response, question, docs):

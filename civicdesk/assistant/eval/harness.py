@@ -44,7 +44,7 @@ def _summarise(rows):
     oos = [r for r in rows if not r["gold"]]
     answered = [r for r in rows if r["answered"]]
     wrong = [r for r in answered if not r["gold"] or not r["r3"]]
-    answered_scope = [r for r in answered if r["gold"]]
+    answered_scope = [r for r in answered if r["gold"] and not r.get("clarify")]
     latencies = np.array([r["ms"] for r in rows]) if rows else np.zeros(1)
 
     def mean(key, items):
@@ -64,6 +64,7 @@ def _summarise(rows):
         "wrong_answer_rate_all": round(len(wrong) / len(rows), 4) if rows else 0.0,
         "wrong_answers": len(wrong),
         "answers": len(answered),
+        "clarifications": sum(1 for r in answered if r.get("clarify")),
         "answered_top1_not_gold": round(sum(not r["r1"] for r in answered_scope) / len(answered_scope), 4)
         if answered_scope
         else None,
@@ -86,7 +87,7 @@ def evaluate(docs, gold=None, index=None):
         _analysis, ranked = index.rank(item["q"], limit=10)
         ids = [r.doc.id for r in ranked]
         row = {"gold": item["gold"], "answered": response.answered, "ms": ms, "split": item.get("split", "dev"),
-               "type": item.get("type", "")}  # fmt: skip
+               "type": item.get("type", ""), "clarify": response.clarify}  # fmt: skip
         row.update(_retrieval(ids, set(item["gold"])))
         rows.append(row)
         if (item["gold"] and (not row["r3"] or not response.answered)) or (

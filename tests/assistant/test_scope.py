@@ -1,0 +1,49 @@
+"""Out-of-domain cues veto an answer unless the record speaks of them; close calls ask which procedure is meant."""
+
+from types import SimpleNamespace
+
+from civicdesk.assistant.normalize import fold, syllables
+from civicdesk.assistant.respond import _clarify_parts, _close_call
+from civicdesk.assistant.scope import cues_in, unsupported_cues
+
+
+def _tokens(text):
+    return [fold(t) for t in syllables(text)]
+
+
+def _doc(doc_id, title, text="", kind="procedure"):
+    return SimpleNamespace(id=doc_id, title=title, text=text, kind=kind)
+
+
+def test_fortune_telling_and_prices_are_cues_but_ages_and_losses_are_not():
+    assert cues_in(_tokens("hợp tuổi Tý có nên xây nhà năm nay"))
+    assert cues_in(_tokens("gia vang hom nay"))
+    assert not cues_in(_tokens("bà nội 85 tuổi có được trợ cấp không"))
+    assert not cues_in(_tokens("bồi thường khi thu hồi đất"))  # "bồi" folds like "bói": not a cue on its own
+
+
+def test_a_cue_the_record_itself_uses_is_no_evidence_against_it():
+    permit = _doc("procedure:XD-001", "Cấp giấy phép xây dựng", "Hồ sơ đề nghị cấp giấy phép xây dựng nhà ở.")
+    assert unsupported_cues(_tokens("hợp tuổi Tý có nên xây nhà"), permit)
+    weather = _doc("guide:x", "Phòng chống thiên tai", "Theo dõi dự báo thời tiết để sơ tán kịp thời.")
+    assert not unsupported_cues(_tokens("dự báo thời tiết sơ tán"), weather)
+
+
+def test_an_out_of_domain_question_sharing_words_with_a_record_is_refused():
+    from civicdesk.assistant.corpus import seed_docs
+    from civicdesk.assistant.index import Index
+    from civicdesk.assistant.respond import respond
+
+    index = Index.build(seed_docs())
+    assert respond("xin giấy phép xây nhà ở", use_llm=False, index=index).answered
+    assert not respond("hợp tuổi Tý có nên xây nhà năm nay", use_llm=False, index=index).answered
+
+
+def test_two_close_procedures_are_offered_both_cited():
+    a = SimpleNamespace(doc=_doc("procedure:A", "Thủ tục A"), score=10.0)
+    b = SimpleNamespace(doc=_doc("procedure:B", "Thủ tục B"), score=9.9)
+    far = SimpleNamespace(doc=_doc("procedure:C", "Thủ tục C"), score=5.0)
+    faq = SimpleNamespace(doc=_doc("faq:b", "Hỏi đáp B", kind="faq"), score=9.9)
+    assert _close_call([a, b]) and not _close_call([a, far]) and not _close_call([a, faq])
+    (part,) = _clarify_parts([a, b])
+    assert part["items"] == ["Thủ tục A [1]", "Thủ tục B [2]"]
