@@ -9,39 +9,17 @@ import itertools
 import re
 import unicodedata
 
-# Characters that NFD does not decompose into a base letter plus combining marks.
-_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ƀ": "b"})
-_COMBINING = re.compile("[\u0300-\u036f]")
+from civicdesk.handbook.text import fold_letters
+
 _TOKEN = re.compile(r"[0-9]+(?:[.,/][0-9]+)*|[^\W\d_]+", re.UNICODE)
+
+# Accent folding is the handbook's (the layer below): one implementation for the database search and this index.
+fold = fold_letters
 
 
 def nfc(text):
     """NFC, collapsed whitespace; also turns the decomposed input some Windows keyboards send into one form."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
-
-
-def _strip(ch):
-    return "".join(
-        c for c in unicodedata.normalize("NFD", ch.translate(_SPECIAL)) if not unicodedata.combining(c)
-    )
-
-
-# One-to-one table for precomposed Latin letters (Vietnamese lives in U+00C0–U+1EFF): folding a whole record is
-# then a single str.translate, and folded text keeps the positions of the original.
-_FOLD = {
-    cp: _strip(chr(cp))
-    for cp in range(0x00C0, 0x1F00)
-    if len(_strip(chr(cp))) == 1 and _strip(chr(cp)) != chr(cp)
-}
-
-
-def fold(text):
-    """Lower case without diacritics: 'Đăng ký khai sinh' → 'dang ky khai sinh'."""
-    folded = (text or "").lower().translate(_FOLD)
-    if folded.isascii() or not _COMBINING.search(folded):
-        return folded
-    # Decomposed input (base letter + combining marks), as some keyboards and PDF copies send.
-    return _strip(folded)
 
 
 def syllables(text):

@@ -33,6 +33,7 @@ from .records import (
     working_data,
 )
 from .schema import KEY_FIELD, validate
+from .text import fold
 
 Status = Content.Status
 
@@ -127,17 +128,11 @@ def _create(actor, clean, ctx, *, note):
 
 
 def _unique_slug(question):
-    base = slugify(re.sub(r"[^a-z0-9 ]", " ", _fold(question)))[:80].strip("-") or "hoi-dap"
+    base = slugify(re.sub(r"[^a-z0-9 ]", " ", fold(question)))[:80].strip("-") or "hoi-dap"
     slug, n = base, 2
     while Faq.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _fold(text):
-    from .text import fold
-
-    return fold(text)
 
 
 @transaction.atomic

@@ -9,12 +9,41 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
+# Characters that NFD does not decompose into a base letter plus combining marks.
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ƀ": "b"})
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def _strip(text):
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.translate(_SPECIAL)) if not unicodedata.combining(c)
+    )
+
+
+# One-to-one table for precomposed Latin letters (Vietnamese lives in U+00C0–U+1EFF): folding a whole record is
+# then a single str.translate, and folded text keeps the positions of the original.
+_FOLD = {
+    cp: _strip(chr(cp))
+    for cp in range(0x00C0, 0x1F00)
+    if len(_strip(chr(cp))) == 1 and _strip(chr(cp)) != chr(cp)
+}
+
+
+def fold_letters(text):
+    """Lower case without diacritics, keeping every position: 'Đăng ký khai sinh' → 'dang ky khai sinh'.
+
+    The assistant's index folds with this (positions matter for its n-grams); `fold` adds whitespace collapsing.
+    """
+    folded = (text or "").lower().translate(_FOLD)
+    if folded.isascii() or not _COMBINING.search(folded):
+        return folded
+    # Decomposed input (base letter + combining marks), as some keyboards and PDF copies send.
+    return _strip(folded)
+
 
 def fold(text):
     """Lower case, without Vietnamese diacritics (đ → d), whitespace collapsed: what people type without accents."""
-    text = unicodedata.normalize("NFD", str(text or "").lower().replace("đ", "d").replace("Đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", fold_letters(str(text or ""))).strip()
 
 
 METHOD_LABELS = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Bưu chính"}
