@@ -144,6 +144,19 @@ STOPWORDS = frozenset(
         "some",
     ]
 )
+# Function words as typed WITH diacritics. A question typed with accents says which word was meant, so only these
+# are function words there: "bản" (copy) is not "bạn" (you), "đăng ký" not "đang", "muốn"/"cần"/"đứa" (want, need, a
+# colloquial classifier) are not topics. A question typed without any diacritics falls back to STOPWORDS above
+# (folded, where "ban" may be either word).
+ACCENTED_STOPWORDS = frozenset(
+    """à ạ á ả ha hả nhé nhe nha ơi ừ vậy và với là gì có không ko hông hổng hok được đc dc cho của thì mà ở tại để
+    khi nào sao như này kia đó tôi tui mình em anh chị bạn ông chú bác ai cái những các một giùm giúp rồi đã đang sẽ
+    phải làm xin thế đi về vào ra lên ấy nhỉ hay hoặc nếu thôi luôn nè nữa hem muốn cần đứa xong vừa bị mấy cả rất
+    nhờ hỏi đâu bao nhiêu dạ vâng chứ từng nhau cùng nên trên k
+    how do does did i my me we our what which the a an to for of in on is are get need where when who whom please
+    should with and or it its this that have has there about many be by from at you your if would could want tell
+    much any some""".split()  # noqa: SIM905 — a word list reads better as text
+)
 FRAMES = [
     tuple(fold(p).split())
     for p in """thủ tục|hồ sơ|giấy tờ|bao lâu|bao nhiêu|ở đâu|thế nào|như thế nào|làm sao|cần gì|những gì|là gì|
@@ -208,6 +221,11 @@ def _frame_positions(tokens):
     return stop
 
 
+def _function_word(raw, token, accented):
+    """Is this syllable a function word? By its accented form when the question was typed with diacritics."""
+    return raw in ACCENTED_STOPWORDS if accented else token in STOPWORDS
+
+
 def _correct(raw, tokens, vocab):
     """Fix unknown syllables (typos, words run together) outside lexicon phrases; returns (raw, folded, typo)."""
     protected = {i for e in get_lexicon().match(tokens) for i in range(e.start, e.end)}
@@ -236,7 +254,9 @@ def analyse(text, vocab):
     expansions = get_lexicon().match(tokens)
     analysis.expansions = expansions
     in_lexicon = {i for e in expansions for i in range(e.start, e.end)}
-    stop = {i for i, t in enumerate(tokens) if t in STOPWORDS} | (_frame_positions(tokens) - in_lexicon)
+    typed_accents = any(r != t for r, t in zip(raw, tokens, strict=True))
+    stop = {i for i, t in enumerate(tokens) if _function_word(raw[i], t, typed_accents)}
+    stop |= _frame_positions(tokens) - in_lexicon
     analysis.function_words = len(stop)
 
     for i, token in enumerate(tokens):

@@ -36,6 +36,17 @@ CUES = [
     # travel, tickets, shopping, gadgets
     "vé máy bay", "vé xe", "khách sạn giá rẻ", "địa điểm check in",
     "giá điện thoại", "wifi", "flight", "hotel", "ticket",
+    "du lịch", "đi chơi", "tour", "travel", "holiday trip",
+    # salary and personal income tax, banking and credit
+    "tiền lương", "tăng lương", "bảng lương", "lương tháng", "đi làm công ty", "cách tính thuế",
+    "quyết toán thuế", "hoàn thuế", "thuế tncn", "lãi suất", "vay tín chấp", "thẻ tín dụng", "lãi ngân hàng",
+    "salary", "income tax", "interest rate", "credit card",
+    # traffic offences and driving, vehicles
+    "phạt nguội", "vượt đèn đỏ", "nồng độ cồn", "thi bằng lái", "học bằng lái", "đăng kiểm", "mua xe",
+    "traffic fine", "driving test",
+    # exams and admissions, jobs
+    "điểm chuẩn", "tuyển sinh đại học", "thi đại học", "điểm thi", "xin việc làm", "tuyển dụng công ty",
+    "university admission", "exam results", "job offer",
 ]  # fmt: skip
 
 

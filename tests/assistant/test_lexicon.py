@@ -37,3 +37,16 @@ def test_longest_variant_wins_and_matches_do_not_overlap():
 
 def test_unrelated_text_matches_nothing():
     assert get_lexicon().match(folded_syllables("thời tiết ngày mai")) == []
+
+
+def test_a_foreign_spouse_by_nationality_means_a_foreign_element():
+    assert "yeu to nuoc ngoai nguoi nuoc ngoai" in _canonicals("chồng sắp cưới là người Nhật")
+    assert "yeu to nuoc ngoai nguoi nuoc ngoai" in _canonicals("vo toi la nguoi Han Quoc")
+    # A country alone (a trip, a product) is not a foreign element of a civil-status matter.
+    assert "yeu to nuoc ngoai nguoi nuoc ngoai" not in _canonicals("đi du lịch Thái Lan")
+
+
+def test_everyday_words_for_death_and_disability():
+    assert "dang ky khai tu" in _canonicals("bố tôi vừa mất")
+    assert "dang ky khai tu" in _canonicals("my father passed away")
+    assert "khuyet tat giay xac nhan khuyet tat" in _canonicals("cháu bị câm điếc bẩm sinh")

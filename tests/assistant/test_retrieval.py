@@ -77,3 +77,15 @@ def test_a_typo_is_corrected_towards_the_vocabulary(index):
 def test_a_question_with_diacritics_prefers_the_accented_word(index):
     analysis, _ranked = index.rank("phở", limit=1)
     assert analysis.concepts[0].accented == "a:phở"
+
+
+def test_function_words_follow_the_diacritics_the_user_typed():
+    from civicdesk.assistant.query import analyse
+
+    index = Index.build(seed_docs())
+    # Typed with accents, "bản sao" (a copy) is not "bạn sao", and "muốn"/"đứa" are not topics.
+    labels = [c.label for c in analyse("hai đứa muốn xin bản sao giấy kết hôn", index).concepts]
+    assert "ban" in labels
+    assert "muon" not in labels and "dua" not in labels
+    # Typed without any diacritics, "ban" may be "bạn" (you): it stays a function word.
+    assert "ban" not in [c.label for c in analyse("ban oi xin ban sao", index).concepts]

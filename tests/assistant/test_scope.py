@@ -47,3 +47,10 @@ def test_two_close_procedures_are_offered_both_cited():
     assert _close_call([a, b]) and not _close_call([a, far]) and not _close_call([a, faq])
     (part,) = _clarify_parts([a, b])
     assert part["items"] == ["Thủ tục A [1]", "Thủ tục B [2]"]
+
+
+def test_salary_tax_traffic_and_travel_are_cues():
+    assert cues_in(_tokens("cách tính thuế thu nhập cá nhân khi đi làm công ty"))
+    assert cues_in(_tokens("bị phạt nguội vượt đèn đỏ thì nộp ở đâu"))
+    assert cues_in(_tokens("làm hộ chiếu đi du lịch"))
+    assert not cues_in(_tokens("đăng ký thuế cho hộ kinh doanh"))
