@@ -41,6 +41,8 @@ CUES = [
     "tiền lương", "tăng lương", "bảng lương", "lương tháng", "đi làm công ty", "cách tính thuế",
     "quyết toán thuế", "hoàn thuế", "thuế tncn", "lãi suất", "vay tín chấp", "thẻ tín dụng", "lãi ngân hàng",
     "salary", "income tax", "interest rate", "credit card",
+    "thuế đất", "thuế nhà đất", "nộp thuế đất", "bảo hiểm xã hội tự nguyện", "bhxh tự nguyện",
+    "hộ chiếu", "xuất khẩu lao động", "đi xuất khẩu",
     # traffic offences and driving, vehicles
     "phạt nguội", "vượt đèn đỏ", "nồng độ cồn", "thi bằng lái", "học bằng lái", "đăng kiểm", "mua xe",
     "traffic fine", "driving test",

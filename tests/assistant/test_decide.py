@@ -68,22 +68,27 @@ def test_a_calibration_for_other_features_is_refused():
         decide.model_from_dict(data)
 
 
-def test_the_shipped_model_was_fitted_on_the_dev_split_only():
+def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     data = json.loads(decide.CALIBRATION_PATH.read_text(encoding="utf-8"))
-    dev = [g for g in load_gold() if g["split"] == "dev"]
-    assert data["fitted"]["split"] == "dev" and data["fitted"]["questions"] == len(dev)
+    train = [g for g in load_gold() if g["split"] in calibrate.TRAIN_SPLITS]
+    assert data["fitted"]["splits"] == list(calibrate.TRAIN_SPLITS)
+    assert data["fitted"]["questions"] == len(train)
+    assert "fresh3" not in calibrate.TRAIN_SPLITS
     assert 0 < data["threshold"] < 1
 
 
-def test_calibration_never_reads_held_out_or_fresh_questions():
+def test_calibration_never_reads_the_unseen_split():
     gold = load_gold()
-    dev = [g for g in gold if g["split"] == "dev"]
-    # Held-out and fresh questions relabelled to mislead: a fit that read them would change.
-    poisoned = dev + [
-        dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in gold if g["split"] != "dev"
-    ]
-    with_others, dev_only = calibrate.calibrate(seed_docs(), poisoned), calibrate.calibrate(seed_docs(), dev)
-    assert with_others["weights"] == dev_only["weights"] and with_others["threshold"] == dev_only["threshold"]
+    train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS]
+    # Unseen questions relabelled to mislead: a fit that read them would change.
+    unseen = [dict(g, split="fresh3") for g in train[:60]]
+    poisoned = train + [dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in unseen]
+    with_others, train_only = (
+        calibrate.calibrate(seed_docs(), poisoned),
+        calibrate.calibrate(seed_docs(), train),
+    )
+    assert with_others["weights"] == train_only["weights"]
+    assert with_others["threshold"] == train_only["threshold"]
 
 
 def test_the_wrong_answer_rate_is_reported_over_answers_and_over_all_questions():
