@@ -32,6 +32,8 @@ FEATURES = (
     "score",  # log(1 + s1 / max idf): the best score on a corpus-size-independent scale
     "concepts",  # log(1 + number of concepts)
     "function_share",  # share of the question's tokens that are function words or frames
+    "bigram_hits",  # log(1 + typed content bigrams found in the record): evidence that survives a long, rambling
+    # question, where every share above is diluted by context the handbook need not hold
 )
 
 
@@ -56,6 +58,7 @@ def features(index, analysis, ranked):
         "score": math.log1p(max(s1, 0.0) / index.max_idf),
         "concepts": math.log1p(cov.count),
         "function_share": analysis.function_words / max(len(analysis.tokens), 1),
+        "bigram_hits": math.log1p(cov.bigram_hits),
     }
 
 

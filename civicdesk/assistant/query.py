@@ -144,18 +144,43 @@ STOPWORDS = frozenset(
         "some",
     ]
 )
+# Everyday English words that name no handbook topic ("difference", "between", "tell", "week"…), so that an English
+# question is judged on its content words. Words that fold to a Vietnamese syllable of the handbook ("can", "than",
+# "so", "do", "up", "day"…) are left out: a question typed without diacritics must keep "độc thân", "số", "đúng".
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    able actually after again all already also although always any anybody anyone anything are ask asked asking
+    bad basically because been before being best better between big both cannot come comes coming correctly
+    currently days dear did difference different does doing done down during each either even ever every exact
+    exactly explain explained few find found general generally get gets getting give gives goes going gone good
+    got had happen happened happens has have having hello her here hers hi him his hope however into is just
+    kind kindly know knows last later let lets like little look looking lot lots madam made makes many mean
+    meaning means might month months more most much must need needed needs neither new next nor not nothing now
+    off often okay once one ones only onto other others out over own part per please possible properly really
+    recently right said same say says second see shall she since sir small some somebody someone something
+    sometimes soon sorry still such sure take taken takes tell thank thanks their theirs then there these they
+    thing things think those though today tomorrow too tried try trying two type types under until us used using
+    usually very via want wanted wants was way ways week weeks were whether while whole whose why wish year
+    years yes yesterday
+    """.split()  # noqa: SIM905 — a word list reads better as text
+)
+STOPWORDS = STOPWORDS | ENGLISH_FUNCTION_WORDS
+
 # Function words as typed WITH diacritics. A question typed with accents says which word was meant, so only these
 # are function words there: "bản" (copy) is not "bạn" (you), "đăng ký" not "đang", "muốn"/"cần"/"đứa" (want, need, a
 # colloquial classifier) are not topics. A question typed without any diacritics falls back to STOPWORDS above
 # (folded, where "ban" may be either word).
-ACCENTED_STOPWORDS = frozenset(
-    """à ạ á ả ha hả nhé nhe nha ơi ừ vậy và với là gì có không ko hông hổng hok được đc dc cho của thì mà ở tại để
+ACCENTED_STOPWORDS = (
+    frozenset(
+        """à ạ á ả ha hả nhé nhe nha ơi ừ vậy và với là gì có không ko hông hổng hok được đc dc cho của thì mà ở tại để
     khi nào sao như này kia đó tôi tui mình em anh chị bạn ông chú bác ai cái những các một giùm giúp rồi đã đang sẽ
     phải làm xin thế đi về vào ra lên ấy nhỉ hay hoặc nếu thôi luôn nè nữa hem muốn cần đứa xong vừa bị mấy cả rất
     nhờ hỏi đâu bao nhiêu dạ vâng chứ từng nhau cùng nên trên k
     how do does did i my me we our what which the a an to for of in on is are get need where when who whom please
     should with and or it its this that have has there about many be by from at you your if would could want tell
     much any some""".split()  # noqa: SIM905 — a word list reads better as text
+    )
+    | ENGLISH_FUNCTION_WORDS
 )
 FRAMES = [
     tuple(fold(p).split())
@@ -178,6 +203,9 @@ W_ORIGINAL, W_STOP, W_BIGRAM, W_EXPANSION, W_EXPANSION_BIGRAM, W_TYPO, W_ACCENT 
     0.6,
     0.3,
 )
+
+
+EXPANSION_SPAN = 4
 
 
 @dataclass
@@ -283,11 +311,14 @@ def analyse(text, vocab):
 
     for e in expansions:
         canonical = [t for t in e.canonical if t not in STOPWORDS]
+        # A long canonical ("đăng ký biến động chuyển nhượng tặng cho thừa kế quyền sử dụng đất") must not outweigh
+        # what the user typed just because it has many words: its weight is shared out beyond EXPANSION_SPAN words.
+        share = min(1.0, EXPANSION_SPAN / max(len(canonical), 1))
         for token in canonical:
-            analysis.add(f"u:{token}", W_EXPANSION)
+            analysis.add(f"u:{token}", W_EXPANSION * share)
         pairs = [f"b:{a}_{b}" for a, b in zip(e.canonical, e.canonical[1:], strict=False)]
         for pair in pairs:
-            analysis.add(pair, W_EXPANSION_BIGRAM)
+            analysis.add(pair, W_EXPANSION_BIGRAM * share)
         variant = [fold(t) for t in syllables(e.variant)]
         variant_terms = (
             {f"b:{a}_{b}" for a, b in itertools.pairwise(variant)}

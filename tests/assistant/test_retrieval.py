@@ -89,3 +89,25 @@ def test_function_words_follow_the_diacritics_the_user_typed():
     assert "muon" not in labels and "dua" not in labels
     # Typed without any diacritics, "ban" may be "bạn" (you): it stays a function word.
     assert "ban" not in [c.label for c in analyse("ban oi xin ban sao", index).concepts]
+
+
+def test_everyday_english_words_are_not_topics_but_vietnamese_syllables_stay():
+    from civicdesk.assistant.query import analyse
+
+    index = Index.build(seed_docs())
+    labels = [c.label for c in analyse("what is the difference between these two forms", index).concepts]
+    assert "difference" not in labels and "between" not in labels
+    # "than" is also "thân" (độc thân): typed without diacritics it stays a content word.
+    assert "than" in [c.label for c in analyse("than nhan cua nguoi mat", index).concepts]
+
+
+def test_a_long_lexicon_canonical_does_not_outweigh_what_was_typed():
+    from civicdesk.assistant.query import EXPANSION_SPAN, W_EXPANSION, analyse
+
+    index = Index.build(seed_docs())
+    terms = analyse(
+        "sang tên", index
+    ).terms  # → a 12-word canonical (transfer, gift, inheritance of land use rights)
+    assert terms["u:bien"] == W_EXPANSION * EXPANSION_SPAN / 12 < W_EXPANSION
+    short = analyse("khai sanh", index).terms  # → "đăng ký khai sinh", 4 words: full weight
+    assert short["u:sinh"] == W_EXPANSION
