@@ -22,11 +22,13 @@ import numpy as np
 
 from .normalize import _TOKEN, fold
 
+EXAMPLES_WEIGHT = 1.0
 FIELDS = {  # name: (weight, length normalisation b)
     "title": (4.0, 0.3),
     "keywords": (3.0, 0.3),
     "summary": (1.5, 0.5),
     "body": (1.0, 0.75),
+    "examples": (EXAMPLES_WEIGHT, 0.75),  # questions known to be answered by the record (examples.py)
 }
 K1 = 1.2
 CHUNK = 2000  # records per chunk: bounds the memory of the numpy steps
@@ -46,13 +48,16 @@ class _Ids(dict):
 
 
 def field_text(doc, name):
+    if name == "examples":
+        return " ".join(getattr(doc, "examples", None) or [])
     # An empty title, summary or body falls back to the keywords (kept: the weights were tuned with it).
     return {"title": doc.title, "summary": doc.summary, "body": doc.text}.get(name) or " ".join(doc.keywords)
 
 
 def _record(doc):
     """Per field, the texts to tokenise (keyword phrases separately, so no bigram spans two phrases)."""
-    return tuple(doc.keywords if name == "keywords" else [field_text(doc, name)] for name in FIELDS)
+    lists = {"keywords": doc.keywords, "examples": getattr(doc, "examples", None) or []}
+    return tuple(lists[name] if name in lists else [field_text(doc, name)] for name in FIELDS)
 
 
 def lengths_of(records):
@@ -100,8 +105,9 @@ def _starts(sorted_values):
 
 
 def postings_of(tokenised, offset):
-    """One chunk's postings: (term names, run length per term, record ids, per-field counts (4, postings)), the
-    records of each term consecutive and ascending."""
+    """One chunk's postings: (term names, run length per term, record ids, per-field counts (fields, postings)),
+    the records of each term consecutive and ascending."""
+    nf = len(FIELDS)
     syllables, ids, seg_len, seg_doc, seg_field = tokenised
     folded = [fold(s) for s in syllables]
     unigrams = _Ids()
@@ -113,24 +119,26 @@ def postings_of(tokenised, offset):
     base = n_u + len(accented)  # bigram (u1, u2) gets the sparse key base + u1 · n_u + u2
 
     u, a = to_u[ids], to_a[ids]
-    where = np.repeat(seg_doc.astype(np.int64) * 4 + seg_field, seg_len)  # record · 4 + field of each token
+    where = np.repeat(
+        seg_doc.astype(np.int64) * nf + seg_field, seg_len
+    )  # record · fields + field of each token
     segment = np.repeat(np.arange(len(seg_len)), seg_len)
     pair = np.flatnonzero(segment[:-1] == segment[1:])  # adjacent tokens of one segment
     has_a = np.flatnonzero(a >= 0)
     term = np.concatenate([u, a[has_a], base + u[pair] * n_u + u[pair + 1]])
-    span = 4 * (int(seg_doc.max()) + 1 if len(seg_doc) else 1)
+    span = nf * (int(seg_doc.max()) + 1 if len(seg_doc) else 1)
     keys = np.sort(term * span + np.concatenate([where, where[has_a], where[pair]]))
     first = _starts(keys)
     count = np.minimum(np.diff(np.append(first, len(keys))), MAX_COUNT)
     keys = keys[first]
-    term_doc = keys // 4
+    term_doc = keys // nf
     start = _starts(term_doc)
     is_start = np.zeros(len(keys), dtype=bool)
     is_start[start] = True
-    counts = np.zeros((4, len(start)), dtype=np.uint16)
-    counts[keys % 4, np.cumsum(is_start) - 1] = count
+    counts = np.zeros((nf, len(start)), dtype=np.uint16)
+    counts[keys % nf, np.cumsum(is_start) - 1] = count
     term_doc = term_doc[start]
-    terms = term_doc // (span // 4)
+    terms = term_doc // (span // nf)
     runs = _starts(terms)
 
     names = [f"u:{t}" for t in unigrams] + [f"a:{syllables[i]}" for i in accented]
@@ -143,7 +151,7 @@ def postings_of(tokenised, offset):
         return f"b:{unigram_names[first_u]}_{unigram_names[second_u]}"
 
     return ([name(k) for k in terms[runs].tolist()], np.diff(np.append(runs, len(terms))),
-            (term_doc % (span // 4) + offset).astype(np.int32), counts)  # fmt: skip
+            (term_doc % (span // nf) + offset).astype(np.int32), counts)  # fmt: skip
 
 
 def _chunk(docs, start):
@@ -218,7 +226,7 @@ def _assemble(chunks):
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     ids = np.empty(int(indptr[-1]), dtype=np.int32)
-    counts = np.empty((4, int(indptr[-1])), dtype=np.uint16)
+    counts = np.empty((len(FIELDS), int(indptr[-1])), dtype=np.uint16)
     cursor = indptr[:-1].copy()
     while chunks:
         _names, run_len, chunk_ids, chunk_counts = chunks.pop(0)  # popped: its memory goes as we go

@@ -52,6 +52,9 @@ class Doc:
     summary: str = ""
     topic: str = ""
     card: dict = field(default_factory=dict)
+    examples: list = field(
+        default_factory=list
+    )  # questions known to be answered by this record (examples.py)
 
 
 def record_url(kind, key):

@@ -20,7 +20,7 @@ from .normalize import syllable_pairs
 from .query import analyse
 
 BIGRAM_SHARE = 0.5
-FORMAT = 5  # bump when the saved layout changes
+FORMAT = 6  # bump when the saved layout changes
 ZLIB_LEVEL = 1  # fast; postings and counts are very repetitive anyway (level 6 saves a third of the records'
 # JSON for four times the time)
 SHORT_IDS = 1 << 16  # up to this many records, record ids are saved as 16-bit numbers

@@ -70,8 +70,11 @@ def _load(version):
 
 
 def build(version=0, progress=None):
-    """Build an index from the published records in the database (with dense vectors when configured)."""
-    docs = published_docs()
+    """Build an index from the published records in the database (with dense vectors when configured), each record
+    with its example questions (examples.py: the gold set's, and officials' questions rated helpful)."""
+    from .examples import attach, feedback_examples, gold_examples, merge
+
+    docs = attach(published_docs(), merge(gold_examples(), feedback_examples()))
     index = Index.build(docs, version=version, progress=progress)
     from .dense import attach_embeddings
 

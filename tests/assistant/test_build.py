@@ -26,7 +26,8 @@ def reference_postings(docs):
         combined = defaultdict(float)
         for name, (weight, b) in FIELDS.items():
             factor = weight / ((1 - b) + b * lengths[name][i] / avg[name])
-            texts = doc.keywords if name == "keywords" else [field_text(doc, name)]
+            lists = {"keywords": doc.keywords, "examples": doc.examples}
+            texts = lists[name] if name in lists else [field_text(doc, name)]
             counts = Counter()
             for text in texts:
                 counts.update(_terms(text))
@@ -49,15 +50,16 @@ def as_dict(index):
     return out
 
 
-def _doc(i, title, text, keywords=(), summary=""):
+def _doc(i, title, text, keywords=(), summary="", examples=()):
     return Doc(id=f"faq:t{i}", kind="faq", title=title, url=f"/f/{i}/", text=text, keywords=list(keywords),
-               summary=summary)  # fmt: skip
+               summary=summary, examples=list(examples))  # fmt: skip
 
 
 SMALL = [
     _doc(0, "Đăng ký khai sinh", "Nộp tờ khai và Giấy chứng sinh. Hoà giải, hòa giải.", ["khai sanh", "giấy khai sinh"],
          "Khai sinh cho trẻ."),
-    _doc(1, "Đăng ký kết hôn", "Hai bên nam nữ có mặt; xuất trình căn cước. Lệ phí 1.000.000 đồng.", ["hôn thú"]),
+    _doc(1, "Đăng ký kết hôn", "Hai bên nam nữ có mặt; xuất trình căn cước. Lệ phí 1.000.000 đồng.", ["hôn thú"],
+         examples=["hai đứa muốn cưới thì ra xã làm gì", "làm giấy hôn thú"]),
     _doc(2, "", "Body only: the empty title falls back to the keywords.", ["phí", "lệ phí"]),
 ]  # fmt: skip
 
