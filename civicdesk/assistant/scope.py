@@ -50,6 +50,8 @@ CUES = [
     # military service; flats and real-estate deals; driving licences
     "nghĩa vụ quân sự", "đi bộ đội", "khám tuyển quân", "military service", "căn hộ", "chung cư", "môi giới nhà đất",
     "đổi bằng lái", "cấp đổi bằng lái", "giấy phép lái xe", "driving licence", "driver's license",
+    # shopping advice
+    "hãng nào", "loại nào tốt", "nên mua", "mua ở đâu rẻ", "mua máy", "which brand",
     # traffic offences and driving, vehicles
     "phạt nguội", "vượt đèn đỏ", "nồng độ cồn", "thi bằng lái", "học bằng lái", "đăng kiểm", "mua xe",
     "traffic fine", "driving test",

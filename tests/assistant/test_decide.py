@@ -39,10 +39,11 @@ def test_words_no_record_contains_count_as_unknown(index):
 @pytest.mark.parametrize(
     "question",
     [
-        # dev questions the coverage threshold alone used to refuse although their record came first
+        # dev questions the coverage threshold alone used to refuse although their record came first. (Since the
+        # precision-first margin — wrong answers ≤ 1 % out of fold — "bố mẹ mất sang tên sổ hồng cho con" is
+        # refused on the bare seed index, with the transfer record first among the nearest records it lists.)
         "mở quán cà phê thì làm giấy phép kinh doanh ở đâu",
         "xin giấy độc thân để đi làm hồ sơ vay ngân hàng",
-        "bố mẹ mất sang tên sổ hồng cho con",
     ],
 )
 def test_everyday_questions_whose_record_is_found_are_answered(index, question):

@@ -3,9 +3,9 @@
 `civicdesk assistant calibrate [--dry-run]`. The label of a question is 1 when it is in scope and a gold record is in
 the top 3 (answering it is right), 0 otherwise (out of scope, or retrieval missed: answering would be wrong). The
 model is an L2-regularised logistic regression on standardised features (Newton's method, numpy). The threshold is
-chosen on *out-of-fold* probabilities (5 folds, so each question is scored by a model that never saw it):
-the lowest threshold that keeps out-of-scope rejection ≥ 0.95 and the wrong-answer rate ≤ 2 % of answers, i.e. a
-margin below the product targets (0.90 and 3 %). The unseen split (`UNSEEN_SPLIT`) is never read here.
+chosen on *out-of-fold* probabilities (one fold per split, so each question is scored by a model that never saw its
+writer's questions): the lowest threshold that keeps out-of-scope rejection ≥ 0.95 and the wrong-answer rate ≤ 1 %
+of answers, i.e. a margin below the product targets (0.90 and 3 %). The unseen split (`UNSEEN_SPLIT`) is never read here.
 """
 
 import datetime
@@ -23,10 +23,12 @@ L2 = 3.0
 BALANCED = True
 FOLDS = 5
 MIN_OOS_REJECTION = 0.95
-MAX_WRONG_RATE = 0.02
+# Wrong answers ≤ 1 % of answers out of fold: a third of the 3 % target, because on questions from a writer the
+# engine had never seen the wrong-answer rate came out 2.5–4 × the out-of-fold one (docs/benchmarks/assistant.md).
+MAX_WRONG_RATE = 0.01
 # The splits the model learns from. The unseen split (written by someone who never saw the engine, sealed until the
 # engine was frozen) is never read here: it is the unseen test of docs/benchmarks/assistant.md.
-TRAIN_SPLITS = ("dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+TRAIN_SPLITS = ("dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 
 
 def rows(index, gold):
@@ -73,10 +75,16 @@ def predict(params, x):
     return 1 / (1 + np.exp(-np.clip(((x - mean) / scale) @ weights + intercept, -40, 40)))
 
 
-def out_of_fold(x, y, oos, folds=FOLDS, **options):
-    """Each question's probability from a model fitted without it (folds stratified by label and scope)."""
+def out_of_fold(x, y, oos, folds=FOLDS, groups=None, **options):
+    """Each question's probability from a model fitted without it: one fold per group when `groups` is given (the
+    split a question belongs to: a model never sees its writer's other questions), else folds stratified by label
+    and scope."""
     fold_of = np.zeros(len(y), dtype=int)
-    for group in (y == 1, (y == 0) & oos, (y == 0) & ~oos):
+    if groups is not None:
+        names = sorted(set(groups))
+        fold_of = np.array([names.index(g) for g in groups])
+        folds = len(names)
+    for group in () if groups is not None else (y == 1, (y == 0) & oos, (y == 0) & ~oos):
         members = np.flatnonzero(group)
         fold_of[members] = np.arange(len(members)) % folds
     probability = np.zeros(len(y))
@@ -116,7 +124,8 @@ def calibrate(docs, gold=None):
     parts = [p for p in parts if len(p[1])]
     x, y, oos = (np.concatenate([p[i] for p in parts]) for i in range(3))
     gold = [g for s in TRAIN_SPLITS for g in gold if g.get("split", "dev") == s]
-    threshold, oof = choose_threshold(out_of_fold(x, y, oos), y, oos)
+    groups = [g.get("split", "dev") for g in gold]
+    threshold, oof = choose_threshold(out_of_fold(x, y, oos, groups=groups), y, oos)
     mean, scale, weights, intercept = fit(x, y)
     dev_fit = rates(predict((mean, scale, weights, intercept), x), y, oos, threshold)
     digest = hashlib.sha256(json.dumps([g["q"] for g in gold], ensure_ascii=False).encode()).hexdigest()
