@@ -6,8 +6,8 @@ their own (`examples`, see `build.FIELDS`). They are never shown and never used 
 always built from the record's own fields.
 
 Two sources:
-- the gold set's in-scope questions (`eval/gold.jsonl`), except the unseen split (`UNSEEN_SPLIT`), which must stay
-  unseen. The evaluation excludes the split being measured (`without_split`), so no question is ever found through
+- the gold set's in-scope questions (`eval/gold.jsonl`), except the unseen splits (`UNSEEN_SPLITS`), which must
+  stay unseen. The evaluation excludes the split being measured (`without_split`), so no question is ever found through
   itself;
 - questions officials asked while signed in whose answer they rated helpful (`Feedback.helpful`), with numbers
   removed (ID-card, phone and dossier numbers are no bridge to anything and must not be kept in an index).
@@ -19,16 +19,17 @@ from dataclasses import replace
 from pathlib import Path
 
 GOLD_PATH = Path(__file__).with_name("eval") / "gold.jsonl"
-UNSEEN_SPLIT = "fresh7"  # written by someone who never saw the engine; sealed until it was frozen
+# Written by writers who never saw the engine, sealed until it was frozen: never examples, never calibration data.
+UNSEEN_SPLITS = ("fresh7", "fresh8")
 MAX_PER_RECORD = 200  # a record's examples beyond this add nothing but index size
 _NUMBER = re.compile(r"\d[\d .,/-]*\d|\d")
 
 
 def examples_from(items, exclude_splits=()):
-    """{record id: [questions]} from gold items' in-scope questions; the unseen split and `exclude_splits` left out."""
+    """{record id: [questions]} from gold items' in-scope questions; the unseen splits and `exclude_splits` left out."""
     examples = {}
     for item in items:
-        if item.get("split") in (UNSEEN_SPLIT, *exclude_splits):
+        if item.get("split") in (*UNSEEN_SPLITS, *exclude_splits):
             continue
         for record_id in item.get("gold") or []:
             examples.setdefault(record_id, []).append(item["q"])
@@ -36,7 +37,7 @@ def examples_from(items, exclude_splits=()):
 
 
 def gold_examples(path=GOLD_PATH):
-    """{record id: [questions]} from the gold set file (the unseen split left out)."""
+    """{record id: [questions]} from the gold set file (the unseen splits left out)."""
     if not Path(path).exists():
         return {}
     with open(path, encoding="utf-8") as handle:

@@ -159,18 +159,21 @@ def test_eval_command_reaches_the_targets_on_the_demo_handbook(demo):
     assert overall["mrr@10"] >= 0.90
     assert overall["oos_rejection"] >= 0.90
     assert overall["wrong_answer_rate"] <= 0.03
-    assert overall["latency_ms_p95"] <= 50
+    # Latency (p95 ≤ 50 ms) is a benchmark (docs/benchmarks/assistant.md), never a timed test.
     assert result["baseline_bm25"]["recall@3"] < overall["recall@3"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not shown to hold on unseen questions: on the 'fresh' split MRR@10 is 0.86 (< 0.90); on 'fresh2' "
-    "(written after the 2026-11-25 freeze, never tuned on) Recall@3 0.91, MRR@10 0.80 and 1 wrong answer of 19 "
-    "(5.3 % > 3 %). See docs/benchmarks/assistant.md.",
-)
-def test_targets_hold_on_the_unseen_split(demo):
+def test_targets_hold_on_the_unseen_splits(demo):
+    """The sealed splits were written by writers who never saw the engine, the lexicon or any other question, and
+    appended only after the engine was frozen (docs/benchmarks/assistant.md); no example question and no calibration
+    comes from them (examples.UNSEEN_SPLITS)."""
+    from civicdesk.assistant.examples import UNSEEN_SPLITS
+
     out = StringIO()
     call_command("assistant", "eval", "--source", "db", stdout=out)
-    fresh = json.loads(out.getvalue())["by_split"]["fresh"]
-    assert fresh["recall@3"] >= 0.95 and fresh["mrr@10"] >= 0.90 and fresh["wrong_answer_rate"] <= 0.03
+    by_split = json.loads(out.getvalue())["by_split"]
+    for name in UNSEEN_SPLITS:
+        unseen = by_split[name]
+        assert unseen["questions"] >= 100 and unseen["out_of_scope"] >= 25, name
+        assert unseen["recall@3"] >= 0.95 and unseen["mrr@10"] >= 0.90, name
+        assert unseen["oos_rejection"] >= 0.90 and unseen["wrong_answer_rate"] <= 0.03, name

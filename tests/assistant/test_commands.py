@@ -61,7 +61,9 @@ def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys)
     before = CALIBRATION_PATH.read_bytes()
     call_command("assistant", "calibrate", "--dry-run")
     calibration = json.loads(capsys.readouterr().out)
-    assert "fresh7" not in calibration["fitted"]["splits"] and len(calibration["weights"]) == len(
-        calibration["features"]
+    assert (
+        "fresh7" not in calibration["fitted"]["splits"]
+        and "fresh8" not in calibration["fitted"]["splits"]
+        and len(calibration["weights"]) == len(calibration["features"])
     )
     assert CALIBRATION_PATH.read_bytes() == before

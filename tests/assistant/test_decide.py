@@ -74,7 +74,7 @@ def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     train = [g for g in load_gold() if g["split"] in calibrate.TRAIN_SPLITS]
     assert data["fitted"]["splits"] == list(calibrate.TRAIN_SPLITS)
     assert data["fitted"]["questions"] == len(train)
-    assert calibrate.UNSEEN_SPLIT not in calibrate.TRAIN_SPLITS
+    assert not set(calibrate.UNSEEN_SPLITS) & set(calibrate.TRAIN_SPLITS)
     assert 0 < data["threshold"] < 1
 
 
@@ -82,7 +82,7 @@ def test_calibration_never_reads_the_unseen_split():
     gold = load_gold()
     train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS]
     # Unseen questions relabelled to mislead: a fit that read them would change.
-    unseen = [dict(g, split=calibrate.UNSEEN_SPLIT) for g in train[:60]]
+    unseen = [dict(g, split=calibrate.UNSEEN_SPLITS[i % 2]) for i, g in enumerate(train[:60])]
     poisoned = train + [dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in unseen]
     with_others, train_only = (
         calibrate.calibrate(seed_docs(), poisoned),

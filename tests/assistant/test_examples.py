@@ -32,7 +32,7 @@ def test_the_unseen_split_and_the_measured_split_never_become_examples():
     gold = [
         {"q": "câu hỏi a", "gold": ["procedure:HT-001"], "split": "dev"},
         {"q": "câu hỏi b", "gold": ["procedure:HT-001"], "split": "heldout"},
-        {"q": "câu hỏi c", "gold": ["procedure:HT-001"], "split": examples.UNSEEN_SPLIT},
+        {"q": "câu hỏi c", "gold": ["procedure:HT-001"], "split": examples.UNSEEN_SPLITS[0]},
         {"q": "ngoài phạm vi", "gold": [], "split": "dev"},
     ]
     assert examples.examples_from(gold) == {"procedure:HT-001": ["câu hỏi a", "câu hỏi b"]}

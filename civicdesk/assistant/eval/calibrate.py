@@ -5,7 +5,7 @@ the top 3 (answering it is right), 0 otherwise (out of scope, or retrieval misse
 model is an L2-regularised logistic regression on standardised features (Newton's method, numpy). The threshold is
 chosen on *out-of-fold* probabilities (one fold per split, so each question is scored by a model that never saw its
 writer's questions): the lowest threshold that keeps out-of-scope rejection ≥ 0.95 and the wrong-answer rate ≤ 1 %
-of answers, i.e. a margin below the product targets (0.90 and 3 %). The unseen split (`UNSEEN_SPLIT`) is never read here.
+of answers, i.e. a margin below the product targets (0.90 and 3 %). The unseen splits (`UNSEEN_SPLITS`) are never read here.
 """
 
 import datetime
@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from ..decide import CALIBRATION_PATH, FEATURES, features, get_model
-from ..examples import UNSEEN_SPLIT  # noqa: F401  (re-exported: the split this module never reads)
+from ..examples import UNSEEN_SPLITS  # noqa: F401  (re-exported: the splits this module never reads)
 from ..lexicon import LEXICON_PATH
 from .harness import load_gold, split_indexes
 
