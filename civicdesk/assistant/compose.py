@@ -8,14 +8,25 @@ gives the entry's answer. Nothing is paraphrased, so each statement is traceable
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .normalize import fold
 
-METHOD_LABELS = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Bưu chính"}
-ONLINE_LABELS = {
-    "toan_trinh": "Dịch vụ công trực tuyến toàn trình",
-    "mot_phan": "Dịch vụ công trực tuyến một phần",
+# Labels of the answer (shown in the reader's language); the record's own text stays as written.
+METHOD_LABELS = {
+    "truc_tiep": gettext_lazy("Trực tiếp"),
+    "truc_tuyen": gettext_lazy("Trực tuyến"),
+    "buu_chinh": gettext_lazy("Bưu chính"),
 }
+ONLINE_LABELS = {
+    "toan_trinh": gettext_lazy("Dịch vụ công trực tuyến toàn trình"),
+    "mot_phan": gettext_lazy("Dịch vụ công trực tuyến một phần"),
+}
+
+
+def _label(labels, code):
+    return str(labels.get(code, code or ""))
+
 
 # Folded cue words → the part of a procedure the question is about.
 INTENTS = [
@@ -82,7 +93,7 @@ def _procedure_parts(card, asked):
     if components:
         parts["documents"] = {"label": _("Hồ sơ cần chuẩn bị"), "items": components, "field": "components"}
     methods = card.get("methods") or []
-    times = [f"{METHOD_LABELS.get(m.get('method'), m.get('method', ''))}: {m['processing_text']}"
+    times = [f"{_label(METHOD_LABELS, m.get('method'))}: {m['processing_text']}"
              for m in methods if m.get("processing_text")]  # fmt: skip
     if times:
         parts["time"] = {
@@ -94,13 +105,13 @@ def _procedure_parts(card, asked):
     for m in methods:
         fee = (m.get("fee_text") or "").strip()
         if fee and fee not in [f.split(": ", 1)[-1] for f in fees]:
-            fees.append(f"{METHOD_LABELS.get(m.get('method'), m.get('method', ''))}: {fee}")
+            fees.append(f"{_label(METHOD_LABELS, m.get('method'))}: {fee}")
     if fees:
         parts["fee"] = {"label": _("Phí, lệ phí"), "items": fees, "field": "methods.fee_text"}
     if card.get("online_url") or card.get("online_level"):
         items = []
         if card.get("online_level"):
-            items.append(ONLINE_LABELS.get(card["online_level"], card["online_level"]))
+            items.append(_label(ONLINE_LABELS, card["online_level"]))
         if card.get("online_url"):
             items.append(card["online_url"])
         parts["online"] = {"label": _("Nộp trực tuyến"), "items": items, "field": "online_url",

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.models import User
@@ -28,12 +29,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def _attachments_help():
+    return _("Tùy chọn. Nhận: %(types)s; tối đa 5 tệp, mỗi tệp 10 MB.") % {"types": allowed_extensions()}
+
+
 def _attachments_field():
-    return MultipleFileField(
-        label=_("Tệp đính kèm"),
-        help_text=_("Tùy chọn. Nhận: %(types)s; tối đa 5 tệp, mỗi tệp 10 MB.")
-        % {"types": allowed_extensions()},
-    )
+    # Lazy: the form classes are built at import time, the help text must follow the reader's language.
+    return MultipleFileField(label=_("Tệp đính kèm"), help_text=lazy(_attachments_help, str)())
 
 
 class TicketForm(forms.Form):

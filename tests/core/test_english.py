@@ -70,3 +70,24 @@ def test_plural_forms_are_english():
         many = ngettext("%(n)s thủ tục", "%(n)s thủ tục", 3) % {"n": 3}
     assert one == "1 procedure"
     assert many == "3 procedures"
+
+
+def test_labels_built_at_import_time_follow_the_readers_language():
+    from civicdesk.assistant.compose import METHOD_LABELS, ONLINE_LABELS, _label
+    from civicdesk.hotline.forms import TicketForm
+
+    help_text = TicketForm.base_fields["attachments"].help_text
+    with translation.override("en"):
+        assert str(help_text).startswith("Optional. Accepted:")
+        assert _label(METHOD_LABELS, "truc_tiep") == "In person"
+        assert _label(ONLINE_LABELS, "toan_trinh") == "Fully online public service"
+    with translation.override("vi"):
+        assert str(help_text).startswith("Tùy chọn. Nhận:")
+        assert _label(METHOD_LABELS, "truc_tiep") == "Trực tiếp"
+
+
+def test_the_gap_score_formulas_are_in_english_after_switching(client_for, noi):
+    client = switch_to_english(client_for(noi))
+    page = client.get(reverse("staffing:weights")).content.decode()
+    assert "people needed = 0 if score &lt; threshold" in page
+    assert "số người cần" not in page
