@@ -9,7 +9,7 @@ Two sources:
 - the gold set's in-scope questions (`eval/gold.jsonl`), except the unseen splits (`UNSEEN_SPLITS`), which must
   stay unseen. The evaluation excludes the split being measured (`without_split`), so no question is ever found through
   itself;
-- questions officials asked while signed in whose answer they rated helpful (`Feedback.helpful`), with numbers
+- questions officials asked while signed in whose answer was rated helpful and by nobody unhelpful, with numbers
   removed (ID-card, phone and dossier numbers are no bridge to anything and must not be kept in an index).
 """
 

@@ -26,8 +26,8 @@ MIN_OOS_REJECTION = 0.95
 # Wrong answers ≤ 1 % of answers out of fold: a third of the 3 % target, because on questions from a writer the
 # engine had never seen the wrong-answer rate came out 2.5–4 × the out-of-fold one (docs/benchmarks/assistant.md).
 MAX_WRONG_RATE = 0.01
-# The splits the model learns from. The unseen split (written by someone who never saw the engine, sealed until the
-# engine was frozen) is never read here: it is the unseen test of docs/benchmarks/assistant.md.
+# The splits the model learns from. The unseen splits (`examples.UNSEEN_SPLITS`: written by writers who never saw the
+# engine, sealed until it was frozen) are never read here: they are the unseen test of docs/benchmarks/assistant.md.
 TRAIN_SPLITS = ("dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 
 
@@ -79,14 +79,15 @@ def out_of_fold(x, y, oos, folds=FOLDS, groups=None, **options):
     """Each question's probability from a model fitted without it: one fold per group when `groups` is given (the
     split a question belongs to: a model never sees its writer's other questions), else folds stratified by label
     and scope."""
-    fold_of = np.zeros(len(y), dtype=int)
     if groups is not None:
         names = sorted(set(groups))
         fold_of = np.array([names.index(g) for g in groups])
         folds = len(names)
-    for group in () if groups is not None else (y == 1, (y == 0) & oos, (y == 0) & ~oos):
-        members = np.flatnonzero(group)
-        fold_of[members] = np.arange(len(members)) % folds
+    else:
+        fold_of = np.zeros(len(y), dtype=int)
+        for group in (y == 1, (y == 0) & oos, (y == 0) & ~oos):
+            members = np.flatnonzero(group)
+            fold_of[members] = np.arange(len(members)) % folds
     probability = np.zeros(len(y))
     for k in range(folds):
         test = fold_of == k
@@ -127,7 +128,7 @@ def calibrate(docs, gold=None):
     groups = [g.get("split", "dev") for g in gold]
     threshold, oof = choose_threshold(out_of_fold(x, y, oos, groups=groups), y, oos)
     mean, scale, weights, intercept = fit(x, y)
-    dev_fit = rates(predict((mean, scale, weights, intercept), x), y, oos, threshold)
+    in_sample = rates(predict((mean, scale, weights, intercept), x), y, oos, threshold)
     digest = hashlib.sha256(json.dumps([g["q"] for g in gold], ensure_ascii=False).encode()).hexdigest()
     return {
         "features": list(FEATURES),
@@ -147,7 +148,7 @@ def calibrate(docs, gold=None):
             "questions_sha256": digest[:16],
             "lexicon_sha256": hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16],
             "out_of_fold_at_threshold": {k: round(v, 4) for k, v in oof.items()},
-            "in_sample_at_threshold": {k: round(v, 4) for k, v in dev_fit.items()},
+            "in_sample_at_threshold": {k: round(v, 4) for k, v in in_sample.items()},
         },
     }
 
