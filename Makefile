@@ -6,15 +6,24 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export CIVICDESK_HOME := $(CURDIR)
 
-.PHONY: run setup install test test-pg quality format bench clean messages
+.PHONY: run setup install lock test test-pg quality format bench clean messages
 
-$(BIN)/civicdesk: pyproject.toml
+# Every install takes the exact versions and hashes of requirements.lock, so two fresh machines run the same
+# holidays, ortools and Django; the package itself is installed last, without touching its dependencies.
+$(BIN)/civicdesk: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(BIN)/civicdesk
+
+# `make lock` pins what pyproject.toml added or changed and keeps every other pin; `make lock UPGRADE=1` moves
+# everything to the newest versions pyproject.toml allows. Run `make test` (and .ci/run) before committing it.
+lock:
+	test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade) --output-file requirements.lock
 
 setup: install
 	mkdir -p var
