@@ -254,6 +254,8 @@ else:
 WORKCAL_OFFICE_HOURS = env("WORKCAL_OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "civicdesk-demo")
+# The day the demo is laid out around (YYYY-MM-DD); empty: the day it is first loaded. See core/demo.py.
+DEMO_ANCHOR = env("DEMO_ANCHOR", "")
 
 # Handbook: a record not verified for this many months is flagged stale in the editor's queue.
 HANDBOOK_STALE_MONTHS = envint("HANDBOOK_STALE_MONTHS", 12)

@@ -9,7 +9,8 @@ DEMO_QUESTIONS = [
 ]
 
 
-def load(stdout):
+def load(stdout, clock):
+    """Index the published handbook; three public questions the handbook cannot answer feed the gaps page."""
     from . import services, store
 
     state = store.rebuild()

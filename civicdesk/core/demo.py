@@ -4,16 +4,23 @@ Names of departments follow the provincial apparatus after the 2025 reorganisati
 idempotent: `civicdesk demo` can run on every `make run`.
 """
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import load_units
 
 from . import services
-from .models import User
+from .models import DemoAnchor, User
 from .roles import Role
+from .workcal import VN_TZ
 
 PROVINCE_CODE = 68
 
@@ -94,6 +101,60 @@ ACCOUNTS = [
 DEMO_EMAIL_DOMAIN = "@demo.civicdesk.local"
 ADMIN_GROUP = "Quản trị cấp tỉnh"
 ADMIN_APPS = {"core", "geo"}
+
+
+@dataclass(frozen=True)
+class DemoClock:
+    """The demo's "today" (the anchor day) and "now" (the first instant of that day, Vietnam time).
+
+    Loaders lay every generated date relative to this clock, never to the wall clock, so the same anchor gives
+    the same demo on any machine, at any hour; nothing generated is later than `now`.
+    """
+
+    today: date
+
+    @property
+    def now(self):
+        return datetime.combine(self.today, time(0, 0), tzinfo=VN_TZ)
+
+    def days_ago(self, days):
+        return self.today - timedelta(days=days)
+
+
+def parse_anchor(text):
+    """A YYYY-MM-DD anchor from the command line or DEMO_ANCHOR; None for an empty value."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _("Ngày mốc “%(value)s” không hợp lệ: dùng dạng NNNN-TT-NN, ví dụ 2027-02-08.") % {"value": text}
+        ) from None
+
+
+def demo_clock(requested=None):
+    """The clock of this database's demo: the stored anchor, else `requested`, else today (then stored).
+
+    Asking for another anchor than the stored one is refused: half a demo around one day and half around
+    another would tell no coherent story (load it into a fresh database instead).
+    """
+    stored = DemoAnchor.objects.order_by("pk").first()
+    if stored is not None:
+        if requested is not None and requested != stored.anchor:
+            raise ValidationError(
+                _(
+                    "Dữ liệu minh họa của cơ sở dữ liệu này đã được nạp quanh ngày mốc %(stored)s, không đổi "
+                    "sang %(requested)s được. Muốn dùng ngày mốc khác, hãy nạp vào một cơ sở dữ liệu mới "
+                    "(ví dụ: make clean rồi make run)."
+                )
+                % {"stored": f"{stored.anchor:%d/%m/%Y}", "requested": f"{requested:%d/%m/%Y}"}
+            )
+        return DemoClock(stored.anchor)
+    anchor = requested or timezone.localdate()
+    DemoAnchor.objects.create(anchor=anchor)
+    return DemoClock(anchor)
 
 
 def _admin_group():

@@ -33,7 +33,8 @@ class Registry:
     demo_loaders: list = field(default_factory=list)
 
     def add_demo(self, name, loader, order=100):
-        """`loader(stdout)` adds an app's demo data; it must be idempotent (`civicdesk demo` runs it every time)."""
+        """`loader(stdout, clock)` adds an app's demo data around `clock` (core.demo.DemoClock: `today`, `now`); it
+        must be idempotent (`civicdesk demo` runs it every time) and read no wall clock."""
         self.demo_loaders.append((order, name, loader))
         self.demo_loaders.sort(key=lambda item: item[0])
 

@@ -18,8 +18,11 @@ def handbook_panel(request):
     return context
 
 
-def load_demo(stdout):
-    """`civicdesk demo`: the field list and the seed corpus, published (unchanged records are skipped)."""
+def load_demo(stdout, clock):
+    """`civicdesk demo`: the field list and the seed corpus, published (unchanged records are skipped).
+
+    The corpus is real content, not generated data: it dates nothing around the demo's clock.
+    """
     from .services import load_seed
 
     report = load_seed()

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
 
 from civicdesk.core.models import User
 from civicdesk.core.workcal import get_calendar
@@ -44,9 +43,10 @@ CANNED = {
 }
 
 
-def _at(days_ago, hour=8, minute=0):
-    """A past office-hours instant about `days_ago` calendar days back (further back over weekends and holidays)."""
-    now = timezone.localtime()
+def _at(clock, days_ago, hour=8, minute=0):
+    """An office-hours instant about `days_ago` calendar days before the demo's now (further back over weekends
+    and holidays)."""
+    now = clock.now
     calendar = get_calendar()
     while True:
         moment = (now - timedelta(days=days_ago)).replace(hour=hour, minute=minute, second=0, microsecond=0)
@@ -56,12 +56,12 @@ def _at(days_ago, hour=8, minute=0):
         days_ago += 1
 
 
-def _later(moment, hours):
-    """`hours` of office time after `moment`, but never in the future (the demo may run on a Sunday)."""
-    return min(get_calendar().add_working_hours(moment, hours), timezone.now() - timedelta(minutes=10))
+def _later(clock, moment, hours):
+    """`hours` of office time after `moment`, but never after the demo's now (the anchor may be a Monday)."""
+    return min(get_calendar().add_working_hours(moment, hours), clock.now - timedelta(minutes=10))
 
 
-def load(stdout=None):
+def load(stdout, clock):
     province = Province.objects.filter(code=PROVINCE_CODE).first()
     if province is None:
         return
@@ -73,7 +73,7 @@ def load(stdout=None):
         fields = ensure_fields()
         _configure(province, fields)
         if not Ticket.objects.filter(province=province).exists():
-            _tickets(province, fields)
+            _tickets(province, fields, clock)
 
 
 def _configure(province, fields):
@@ -113,7 +113,7 @@ def _configure(province, fields):
                 services.save_canned_response(None, team=team, title=title, body=body)
 
 
-def _tickets(province, fields):
+def _tickets(province, fields, clock):
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
     dilinh, camly, cattien = users.get("dilinh.canbo"), users.get("camly.canbo"), users.get("cattien3.canbo")
     phap, lam, noi, operator = (
@@ -126,7 +126,7 @@ def _tickets(province, fields):
         return
 
     # 1. Di Linh, civil status: answered, accepted and rated — ready to become a handbook FAQ.
-    start = _at(9, 8, 10)
+    start = _at(clock, 9, 8, 10)
     t = services.create_ticket(
         dilinh,
         title="Đăng ký khai sinh cho trẻ có cha là người nước ngoài, mẹ là người K'Ho",
@@ -137,7 +137,7 @@ def _tickets(province, fields):
     )
     procedure = Procedure.objects.published().filter(field=fields["ho_tich"]).first()
     if procedure:
-        services.link_record(phap, t, procedure, now=_later(start, 2))
+        services.link_record(phap, t, procedure, now=_later(clock, start, 2))
     services.reply(
         phap,
         t,
@@ -145,15 +145,15 @@ def _tickets(province, fields):
         "trú của người mẹ. Khi cha mẹ chưa đăng ký kết hôn, phần khai về người cha chỉ ghi khi có thủ tục nhận "
         "cha con (có thể kết hợp cùng lúc với đăng ký khai sinh nếu người cha có mặt và có giấy tờ chứng minh "
         "quan hệ cha con). Xã đối chiếu thành phần hồ sơ theo thủ tục trong Cẩm nang nghiệp vụ.",
-        now=_later(start, 3),
+        now=_later(clock, start, 3),
     )
-    services.resolve(dilinh, t, now=_later(start, 5))
+    services.resolve(dilinh, t, now=_later(clock, start, 5))
     services.rate(
-        dilinh, t, score=5, reason="Trả lời rõ, có dẫn thủ tục trong cẩm nang.", now=_later(start, 5.5)
+        dilinh, t, score=5, reason="Trả lời rõ, có dẫn thủ tục trong cẩm nang.", now=_later(clock, start, 5.5)
     )
 
     # 2. Di Linh, certification: assigned, never answered — overdue, the SLA check escalates it.
-    start = _at(6, 14, 0)
+    start = _at(clock, 6, 14, 0)
     services.create_ticket(
         dilinh,
         title="Chứng thực bản sao giấy tờ do cơ quan nước ngoài cấp",
@@ -165,7 +165,7 @@ def _tickets(province, fields):
     )
 
     # 3. Di Linh, land: the group asks the commune for information (clock paused).
-    start = _at(4, 9, 30)
+    start = _at(clock, 4, 9, 30)
     t = services.create_ticket(
         dilinh,
         title="Cấp giấy chứng nhận lần đầu cho hộ đồng bào K'Ho không có giấy tờ về đất",
@@ -180,11 +180,11 @@ def _tickets(province, fields):
         "Đề nghị xã gửi bổ sung: sơ đồ thửa đất, biên bản xác minh nguồn gốc và thời điểm sử dụng đất, ý kiến "
         "của khu dân cư, và cho biết phần diện tích nằm trong hành lang bảo vệ nguồn nước (nếu có).",
         then="waiting",
-        now=_later(start, 4),
+        now=_later(clock, start, 4),
     )
 
     # 4. Cam Ly, civil status: answered, waiting for the ward to confirm.
-    start = _at(2, 10, 0)
+    start = _at(clock, 2, 10, 0)
     t = services.create_ticket(
         camly,
         title="Đăng ký kết hôn có yếu tố nước ngoài tại phường: có phải phỏng vấn không?",
@@ -199,11 +199,11 @@ def _tickets(province, fields):
         "Phường kiểm tra hồ sơ và xác minh khi cần làm rõ nhân thân, sự tự nguyện kết hôn; không bắt buộc "
         "phỏng vấn mọi trường hợp. Khi trao giấy chứng nhận kết hôn, hai bên phải có mặt. Chi tiết trình tự "
         "xem thủ tục đăng ký kết hôn có yếu tố nước ngoài trong Cẩm nang nghiệp vụ.",
-        now=_later(start, 2),
+        now=_later(clock, start, 2),
     )
 
     # 5. Cam Ly, digital services: the group has no member on CivicDesk yet — unassigned, overdue.
-    start = _at(5, 15, 0)
+    start = _at(clock, 5, 15, 0)
     services.create_ticket(
         camly,
         title="Không ký số được trên hệ thống một cửa điện tử",
@@ -221,7 +221,7 @@ def _tickets(province, fields):
             body="Cụ bà 82 tuổi ở thôn 3 sống một mình, không có lương hưu. Xã lập hồ sơ trợ cấp hằng tháng cần "
             "những giấy tờ gì và ai ký xác nhận?",
             field=fields["bao_tro_xa_hoi"],
-            now=_at(0, 8, 0),
+            now=_at(clock, 0, 8, 0),
         )
 
     # 7. Cát Tiên 3, a phone call logged by the operator (residence → the civil status and residence group).
@@ -233,7 +233,7 @@ def _tickets(province, fields):
         body="Cán bộ xã gọi hỏi: người ở nhờ nhà người thân cần giấy tờ gì để đăng ký thường trú, xã hướng dẫn "
         "người dân nộp ở đâu.",
         field=fields["cu_tru"],
-        now=_at(1, 9, 0),
+        now=_at(clock, 1, 9, 0),
     )
     services.reply(
         phap,
@@ -242,7 +242,7 @@ def _tickets(province, fields):
         "tuyến qua Cổng dịch vụ công, VNeID. Giấy tờ chứng minh chỗ ở hợp pháp và ý kiến đồng ý của chủ hộ là "
         "phần người dân hay thiếu.",
         then="resolved",
-        now=_later(_at(1, 9, 0), 1),
+        now=_later(clock, _at(clock, 1, 9, 0), 1),
     )
 
     # 8. Di Linh, no field chosen: waits in the operator's triage queue.
@@ -251,5 +251,5 @@ def _tickets(province, fields):
         title="Xin mẫu báo cáo tình hình tiếp nhận hồ sơ hằng tháng",
         body="Xã cần mẫu báo cáo tình hình tiếp nhận, giải quyết hồ sơ hằng tháng gửi về tỉnh.",
         urgency="low",
-        now=_at(1, 14, 0),
+        now=_at(clock, 1, 14, 0),
     )

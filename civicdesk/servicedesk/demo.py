@@ -11,8 +11,6 @@ processing days, the generated dossier carries an officer-entered appointment (a
 import random
 from datetime import datetime, time, timedelta
 
-from django.utils import timezone
-
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 
@@ -116,7 +114,10 @@ def _reasons(rng, stars, late):
 
 
 def generate(communes, procedures, today, now):
-    """Build (dossiers, survey responses) in memory; nothing is written here."""
+    """Build (dossiers, survey responses) in memory; nothing is written here.
+
+    Dossiers are received in the six calendar months ending with `today`'s, never after `today` nor `now`.
+    """
     due = DueDates()
     months = _months(today)
     weights = [WEIGHTS.get(p.code, 1) for p in procedures]
@@ -217,8 +218,9 @@ def generate(communes, procedures, today, now):
     return dossiers, surveys
 
 
-def load(stdout=None):
-    write = stdout.write if stdout else (lambda message: None)
+def load(stdout, clock):
+    """Six months of dossiers up to the demo's anchor day (none on or after it), skipped once they exist."""
+    write = stdout.write
     communes = list(Commune.objects.filter(province__code=PROVINCE_CODE).order_by("code"))
     if not communes:
         write("  Chưa có đơn vị hành chính tỉnh Lâm Đồng — bỏ qua hồ sơ minh họa.")
@@ -232,8 +234,13 @@ def load(stdout=None):
     if not procedures:
         write("  Cẩm nang chưa có thủ tục nào (cần nạp dữ liệu Cẩm nang trước) — không tạo hồ sơ minh họa.")
         return
-    now = timezone.now()
-    dossiers, surveys = generate(communes, procedures, timezone.localdate(), now)
+    # The last month of the six is the one holding the last working day before the anchor, so a demo anchored
+    # on 1 January (a holiday) still ends on a month with dossiers in it.
+    calendar = DueDates().calendar
+    last_day = clock.days_ago(1)
+    while not calendar.is_working_day(last_day):
+        last_day -= timedelta(days=1)
+    dossiers, surveys = generate(communes, procedures, last_day, clock.now)
     services.bulk_load(dossiers, surveys)
     write(
         f"  Đã tạo {len(dossiers)} hồ sơ minh họa và {len(surveys)} phiếu đánh giá cho {len(communes)} đơn vị."

@@ -1,7 +1,10 @@
 """The Lâm Đồng demo: dilinh.canbo's civil-status question lands with tuphap.chuyenvien, the queues have tickets
 in every state, a breach escalates, and loading twice changes nothing."""
 
+from io import StringIO
+
 import pytest
+from django.utils import timezone
 
 from civicdesk.core import demo as core_demo
 from civicdesk.core.models import User
@@ -12,13 +15,13 @@ from civicdesk.hotline.models import RoutingRule, Team, Ticket
 @pytest.fixture
 def demo_data(db):
     core_demo.load()
-    demo.load()
+    demo.load(StringIO(), core_demo.DemoClock(timezone.localdate()))
     return {u.username: u for u in User.objects.all()}
 
 
 def test_demo_is_idempotent_and_has_tickets_in_every_state(demo_data):
     counts = (Ticket.objects.count(), Team.objects.count(), RoutingRule.objects.count())
-    demo.load()
+    demo.load(StringIO(), core_demo.DemoClock(timezone.localdate()))
     assert (Ticket.objects.count(), Team.objects.count(), RoutingRule.objects.count()) == counts
     states = set(Ticket.objects.values_list("status", flat=True))
     assert {"new", "assigned", "answered", "waiting", "resolved"} <= states

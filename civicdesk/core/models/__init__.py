@@ -1,8 +1,9 @@
 from .audit import AuditEvent
 from .calendar import CalendarDay
+from .demo import DemoAnchor
 from .jobs import Job
 from .org import Department, WorkingGroup
 from .tokens import ApiToken
 from .users import User
 
-__all__ = ["ApiToken", "AuditEvent", "CalendarDay", "Department", "Job", "User", "WorkingGroup"]
+__all__ = ["ApiToken", "AuditEvent", "CalendarDay", "DemoAnchor", "Department", "Job", "User", "WorkingGroup"]

@@ -1,7 +1,8 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core import demo
 from civicdesk.core.registry import registry
@@ -9,7 +10,8 @@ from civicdesk.core.registry import registry
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu minh họa tỉnh Lâm Đồng (chạy lại an toàn, không tạo trùng) và in các tài khoản minh họa."
+        "Nạp dữ liệu minh họa tỉnh Lâm Đồng (chạy lại an toàn, không tạo trùng) và in các tài khoản minh họa. "
+        "Mọi ngày tháng của dữ liệu minh họa được đặt quanh một ngày mốc (mặc định: ngày nạp lần đầu)."
     )
 
     def add_arguments(self, parser):
@@ -19,13 +21,25 @@ class Command(BaseCommand):
             help="Đặt lại mật khẩu các tài khoản minh họa theo DEMO_PASSWORD.",
         )
         parser.add_argument("--quiet-logins", action="store_true", help="Không in bảng tài khoản.")
+        parser.add_argument(
+            "--anchor",
+            default=None,
+            metavar="NNNN-TT-NN",
+            help="Ngày mốc của dữ liệu minh họa (mặc định: DEMO_ANCHOR, hoặc hôm nay khi nạp lần đầu).",
+        )
 
-    def handle(self, *args, reset_passwords=False, quiet_logins=False, **options):
+    def handle(self, *args, reset_passwords=False, quiet_logins=False, anchor=None, **options):
         started = time.monotonic()
-        demo.load(self.stdout, reset_passwords=reset_passwords)
+        try:
+            requested = demo.parse_anchor(anchor if anchor is not None else settings.DEMO_ANCHOR)
+            clock = demo.demo_clock(requested)
+            demo.load(self.stdout, reset_passwords=reset_passwords)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(f"  Ngày mốc của dữ liệu minh họa: {clock.today:%d/%m/%Y}")
         for _order, name, loader in registry.demo_loaders:
             step = time.monotonic()
-            loader(self.stdout)
+            loader(self.stdout, clock)
             self.stdout.write(f"  · {name}: {time.monotonic() - step:.1f} s")
         # Apps create their own demo accounts too; all of them use the demo e-mail domain.
         logins = demo.demo_logins(reset_passwords=reset_passwords)
