@@ -5,6 +5,7 @@ import math
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from civicdesk.core.models import Job
 from civicdesk.staffing import optimizer, services
@@ -176,12 +177,15 @@ def test_approve_creates_secondments_and_refuses_double_booking(client_for, noi,
     assert {(s.start_date, s.end_date) for s in rows} == {(date(2026, 1, 5), date(2026, 4, 4))}
     docx = client.get(f"/staffing/plans/{plan.pk}/decision.docx")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    # a second plan over the same period cannot send the same people again
-    other = services.solve_plan_now(
-        noi, PlanFactory(province=lam_dong, total=4, period_start=date(2026, 2, 1))
-    )
-    assert other.assignments.count() == 0  # everyone is busy: left out of the input, with a warning
-    assert any("đang được biệt phái" in m for m in other.messages)
+    # a second plan over the same period cannot send the same people again: everyone is busy, so it is refused
+    # before solving, with the day they are free again
+    other = PlanFactory(province=lam_dong, total=4, period_start=date(2026, 2, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.solve_plan_now(noi, other)
+    assert "4 người đang được biệt phái" in refused.value.messages[0]
+    assert "05/04/2026" in refused.value.messages[0]
+    other.refresh_from_db()
+    assert other.status == "draft" and other.assignments.count() == 0
 
 
 def test_decision_document_has_the_administrative_layout(noi, needs, pool, lam_dong):

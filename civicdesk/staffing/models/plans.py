@@ -80,6 +80,17 @@ class Plan(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.SOLVED, self.Status.FAILED)
 
     @property
+    def solver_status_label(self):
+        """The solver's outcome in the planner's words (never a bare "infeasible")."""
+        labels = {
+            "optimal": _("Tối ưu (đã chứng minh)"),
+            "feasible": _("Có phương án, chưa chứng minh tối ưu"),
+            "infeasible": _("Không có phương án thỏa mãn mọi khóa và giới hạn — xem lý do ở trên"),
+            "timeout": _("Hết thời gian trước khi tìm được phương án — tăng giới hạn thời gian"),
+        }
+        return labels.get(self.solver_status, self.solver_status)
+
+    @property
     def can_approve(self):
         return self.status == self.Status.SOLVED and self.solver_status in ("optimal", "feasible")
 

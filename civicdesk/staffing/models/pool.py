@@ -10,13 +10,7 @@ from .capacity import PlanningQuerySet
 
 
 class StaffMemberQuerySet(PlanningQuerySet):
-    def available_between(self, start, end):
-        """Active people whose availability window covers [start, end] (an open end is unbounded)."""
-        return self.filter(
-            models.Q(available_from__isnull=True) | models.Q(available_from__lte=start),
-            models.Q(available_until__isnull=True) | models.Q(available_until__gte=end),
-            is_active=True,
-        )
+    """Who can go in a given period is decided in one place: `staffing.readiness.pool_state`."""
 
 
 class DepartmentQuotaQuerySet(PlanningQuerySet):

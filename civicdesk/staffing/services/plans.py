@@ -1,8 +1,5 @@
 """Writes for plans (scenarios): create, copy, lock, run the optimiser as a job, record the result, approve."""
 
-import calendar as _calendar
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,13 +7,16 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.jobs import start_job
+from civicdesk.core.models import Department
 from civicdesk.geo.models import Commune
 
 from .. import optimizer
 from ..access import require_planner
-from ..fields import FIELD_CODES
+from ..fields import FIELD_CODES, field_label
 from ..models import DepartmentQuota, Need, Plan, PlanAssignment, PlanLock, Secondment, StaffMember
 from ..queries import input_from_snapshot, plan_summary
+from ..readiness import period_end, plan_problems, pool_state
+from ..shortfall import shortfall
 
 PLAN_PARAMS = (
     "name",
@@ -28,18 +28,6 @@ PLAN_PARAMS = (
     "period_months",
     "note",
 )
-
-
-def add_months(day, months):
-    """The same day `months` later (clamped to the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, _calendar.monthrange(year, month)[1]))
-
-
-def period_end(start, months):
-    """Last day (inclusive) of a secondment of `months` months starting on `start`."""
-    return add_months(start, months) - timedelta(days=1)
 
 
 @transaction.atomic
@@ -143,21 +131,11 @@ def remove_lock(actor, lock):
         plan.save()
 
 
-def _busy_staff(plan):
-    """Pool members already seconded (planned or active) during the plan's period."""
-    end = period_end(plan.period_start, plan.period_months)
-    return set(
-        Secondment.objects.current()
-        .filter(staff__province=plan.province, start_date__lte=end, end_date__gte=plan.period_start)
-        .values_list("staff_id", flat=True)
-    )
-
-
-def build_snapshot(plan):
+def build_snapshot(plan, state=None):
     """The optimiser input for `plan` from the database, as a JSON-able dict (see `input_from_snapshot`).
 
-    Needs of communes without coordinates, and people who are unavailable or already seconded in the period,
-    are left out with a warning.
+    Needs of communes without coordinates, and people who are unavailable or already seconded in the period
+    (`readiness.pool_state`), are left out with a warning.
     """
     warnings = []
     needs = list(Need.objects.filter(commune__province=plan.province, units__gt=0).select_related("commune"))
@@ -174,24 +152,24 @@ def build_snapshot(plan):
             _("Bỏ qua nhu cầu của %(n)s xã chưa có tọa độ: %(names)s.")
             % {"n": len(no_coords), "names": ", ".join(sorted(no_coords)[:10])}
         )
-    end = period_end(plan.period_start, plan.period_months)
-    busy = _busy_staff(plan)
-    pool = StaffMember.objects.filter(province=plan.province, is_active=True).select_related("department")
-    available = set(pool.available_between(plan.period_start, end).values_list("pk", flat=True))
-    staff, skipped = [], 0
-    for member in pool:
-        if member.pk not in available or member.pk in busy:
-            skipped += 1
-            continue
-        staff.append(
-            [member.code, member.department.code, sorted(member.fields), member.home_lat, member.home_lon]
-        )
-    if skipped:
+    state = state or pool_state(plan.province, plan.period_start, plan.period_months)
+    staff = [
+        [member.code, member.department.code, sorted(member.fields), member.home_lat, member.home_lon]
+        for member in state.available
+    ]
+    left_out = []
+    if state.busy:
+        left_out.append(_("%(n)s người đang được biệt phái") % {"n": len(state.busy)})
+    if state.unavailable:
+        left_out.append(_("%(n)s người ngoài thời gian sẵn sàng") % {"n": len(state.unavailable)})
+    if left_out:
         warnings.append(
-            _(
-                "%(n)s cán bộ không sẵn sàng trong thời gian biệt phái hoặc đang được biệt phái, không đưa vào."
-            )
-            % {"n": skipped}
+            _("Trong thời gian biệt phái %(start)s – %(end)s, nguồn không gồm: %(list)s.")
+            % {
+                "start": plan.period_start.strftime("%d/%m/%Y"),
+                "end": period_end(plan.period_start, plan.period_months).strftime("%d/%m/%Y"),
+                "list": "; ".join(left_out),
+            }
         )
     quotas = {
         q.department.code: q.max_release
@@ -227,13 +205,27 @@ def build_snapshot(plan):
     }
 
 
+def _ready_pool(plan):
+    """The plan's pool, or a ValidationError listing every problem (`readiness.plan_problems`) to fix first."""
+    state = pool_state(plan.province, plan.period_start, plan.period_months)
+    problems = plan_problems(plan, state)
+    if problems:
+        raise ValidationError(problems)
+    return state
+
+
 @transaction.atomic
 def run_plan(actor, plan):
-    """Snapshot the input and solve it in a background job; returns the Job whose page shows the progress."""
+    """Snapshot the input and solve it in a background job; returns the Job whose page shows the progress.
+
+    Refused (ValidationError, nothing changed) while the plan has problems a planner must fix first: a lock on
+    someone unavailable or already seconded, an empty pool for the period, no needs.
+    """
     _editable(actor, plan)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    state = _ready_pool(plan)
     _reset(plan)
-    plan.input_snapshot = build_snapshot(plan)
+    plan.input_snapshot = build_snapshot(plan, state)
     plan.messages = list(plan.input_snapshot["warnings"])
     plan.status = Plan.Status.RUNNING
     job = start_job(
@@ -251,11 +243,13 @@ def run_plan(actor, plan):
 
 @transaction.atomic
 def solve_plan_now(actor, plan):
-    """Snapshot and solve `plan` in this process (demo loader, API with ?wait, small inputs)."""
+    """Snapshot and solve `plan` in this process (demo loader, API with ?wait, small inputs); refused as
+    `run_plan` is while the plan has problems."""
     _editable(actor, plan)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    state = _ready_pool(plan)
     _reset(plan)
-    plan.input_snapshot = build_snapshot(plan)
+    plan.input_snapshot = build_snapshot(plan, state)
     plan.status = Plan.Status.RUNNING
     plan.save()
     audit.record(actor, audit.Action.TRANSITION, plan, changes={"status": ["draft", "running"]})
@@ -273,6 +267,52 @@ def solve_plan_job(job, plan_id):
     )
     record_result(plan, inp, result)
     return {"url": plan.get_absolute_url(), "status": result.status, "assignments": len(result.assignments)}
+
+
+def _shortfall_message(plan, short):
+    """One paragraph: how many the plan could not send, and which limits held them back, with the fix."""
+    parts = [
+        _("Phương án chỉ cử được %(assigned)s trên %(total)s người: không còn ai cử thêm mà có ích.")
+        % {"assigned": short.assigned, "total": short.total}
+    ]
+    if not short.open_units:
+        parts.append(
+            _("Mọi nhu cầu đã có người; muốn cử thêm, hãy bổ sung nhu cầu ở trang Nhu cầu hoặc giảm tổng số.")
+        )
+    else:
+        parts.append(
+            _("Nhu cầu còn thiếu: %(list)s.")
+            % {"list": ", ".join(f"{field_label(f)} {n}" for f, n in short.open_units.most_common())}
+        )
+    names = {d.code: d.short_name or d.name for d in Department.objects.filter(province=plan.province)}
+    if short.full_departments:
+        parts.append(
+            _("Đã hết hạn mức cử: %(list)s — tăng hạn mức ở trang Nguồn cán bộ.")
+            % {
+                "list": ", ".join(
+                    f"{names.get(d, d)} ({q})" for d, q in sorted(short.full_departments.items())
+                )
+            }
+        )
+    if short.full_communes:
+        parts.append(
+            _("%(n)s xã còn thiếu người đã đủ %(max)s người/xã — tăng giới hạn mỗi xã.")
+            % {"n": short.full_communes, "max": plan.max_per_commune}
+        )
+    if short.too_far and plan.distance_weight > 0:
+        parts.append(
+            _(
+                "%(n)s cặp người – nhu cầu bị bỏ vì nơi ở quá xa so với mức ưu tiên (với trọng số %(w)s/km, "
+                "nhu cầu ưu tiên 1 chỉ nhận người ở trong vòng %(km)s km) — giảm trọng số khoảng cách."
+            )
+            % {"n": short.too_far, "w": plan.distance_weight, "km": round(1 / plan.distance_weight)}
+        )
+    if short.nobody_with_field:
+        parts.append(
+            _("Không còn ai trong nguồn có lĩnh vực: %(list)s — bổ sung cán bộ có lĩnh vực này.")
+            % {"list": ", ".join(str(field_label(f)) for f in short.nobody_with_field)}
+        )
+    return " ".join(parts)
 
 
 @transaction.atomic
@@ -305,6 +345,10 @@ def record_result(plan, inp, result):
     plan.gap = result.gap if ok and result.gap != float("inf") else None
     plan.seconds = round(result.seconds, 3)
     plan.messages = [*plan.input_snapshot.get("warnings", []), *result.messages]
+    if ok:
+        short = shortfall(inp, result)
+        if short is not None:
+            plan.messages.append(_shortfall_message(plan, short))
     plan.summary = plan_summary(inp, result.assignments)
     plan.solved_at = timezone.now()
     plan.save()

@@ -18,6 +18,7 @@ from ..documents import decision_docx
 from ..forms import ApproveForm, CopyPlanForm, LockForm, PlanForm
 from ..models import Need, Plan, PlanAssignment, PlanLock, StaffMember
 from ..queries import comparison, explain_assignment
+from ..readiness import plan_problems
 from .common import csv_response, planner_province, validation_messages
 
 
@@ -65,6 +66,7 @@ def _plan_context(request, plan, **forms):
     ]
     return {
         "plan": plan,
+        "problems": plan_problems(plan) if plan.is_editable else [],
         "assignments": assignments,
         "locks": plan.locks.select_related("staff", "commune"),
         "lock_form": forms.get("lock_form") or LockForm(),
@@ -111,8 +113,14 @@ def plan_update(request, pk):
 @require_POST
 def plan_run(request, pk):
     plan = _plan(request, pk)
-    services.run_plan(request.user, plan)
-    messages.info(request, _("Đang giải phương án; trang sẽ tự cập nhật khi có kết quả."))
+    try:
+        services.run_plan(request.user, plan)
+    except ValidationError as exc:
+        messages.error(request, _("Chưa giải được phương án: hãy sửa các điểm dưới đây rồi giải lại."))
+        for message in validation_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Đang giải phương án; trang sẽ tự cập nhật khi có kết quả."))
     return redirect(plan)
 
 
