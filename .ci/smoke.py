@@ -1,6 +1,9 @@
-"""Smoke test: the server answers /healthz and every demo account can log in and reach its home page."""
+"""Smoke test: the server answers /healthz, every demo account can log in and reach its home page, and the
+demo's centrepiece holds: the Home Affairs planner sees the 260-person plan solved with 260 assignments and the
+200-person scenario with 200, whatever day this runs."""
 
 import http.cookiejar
+import json
 import re
 import sys
 import time
@@ -24,6 +27,7 @@ for _ in range(60):
 else:
     sys.exit("server did not answer /healthz")
 
+openers = {}
 for username in USERS:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -36,5 +40,19 @@ for username in USERS:
     home = response.read().decode()
     assert response.geturl().rstrip("/") == BASE, f"{username}: landed on {response.geturl()}"
     assert "Xin chào" in home, f"{username}: home page does not greet the user"
+    openers[username] = opener
     print(f"login ok: {username}")
+
+planner = openers["noivu.chuyenvien"]
+plans = json.loads(planner.open(f"{BASE}/api/staffing/plans").read())
+by_total = {p["total"]: p for p in plans}
+for total in (260, 200):
+    plan = by_total.get(total)
+    assert plan is not None, f"no demo plan of {total} people: {[p['name'] for p in plans]}"
+    detail = json.loads(planner.open(f"{BASE}/api/staffing/plans/{plan['id']}").read())
+    count = len(detail["assignments"])
+    assert detail["status"] == "solved" and count == total, (
+        f"{plan['name']}: status {detail['status']}, {count} assignments; messages: {detail['messages']}"
+    )
+    print(f"demo plan ok: {plan['name']} — {count} assignments, {detail['solver_status']}")
 print("smoke test passed")

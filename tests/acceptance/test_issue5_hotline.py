@@ -2,7 +2,7 @@
 tuphap.chuyenvien with due times that skip weekends and holidays; the expert replies, the official rates it, the answer
 becomes a reviewed FAQ that the assistant then cites; a breach escalates; refusal (see test_issue2's sweep)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 
 import lxml.html
@@ -180,8 +180,9 @@ def test_a_breach_escalates_to_the_team_leader(client, demo, users, django_captu
     leader = ticket.team.leader_user
     assert leader is not None
     assert any(leader.email in m.to for m in mail.outbox), [m.to for m in mail.outbox]
-    login(client, "tuphap.chuyenvien")
-    assert QUESTION[:30] in html(client.get("/hotline/?queue=overdue"))
+    with time_machine.travel(ticket.resolution_due + timedelta(hours=1), tick=False):
+        login(client, "tuphap.chuyenvien")
+        assert QUESTION[:30] in html(client.get("/hotline/?queue=overdue"))
 
 
 def test_hotline_reports_and_expert_guide(login_as):

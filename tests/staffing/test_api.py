@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 
 from civicdesk.core.services import issue_api_token
 from civicdesk.staffing.models import Plan, WeeklyReport
@@ -74,6 +75,7 @@ def test_anonymous_api_is_unauthenticated(client):
     assert client.get("/api/staffing/plans").status_code == 401
 
 
+@time_machine.travel("2025-12-10 09:00 +0700", tick=False)
 def test_secondments_are_scoped_and_only_the_secondee_reports(
     client, secondee, secondee_user, di_linh, lam_dong, linh, charlie, phap
 ):
@@ -82,7 +84,7 @@ def test_secondments_are_scoped_and_only_the_secondee_reports(
         commune=di_linh,
         plan=PlanFactory(province=lam_dong, status="approved"),
         start_date=date(2025, 12, 1),
-        end_date=date(2099, 1, 1),
+        end_date=date(2026, 2, 28),
     )
     assert [r["id"] for r in client.get("/api/staffing/secondments", **auth(linh)).json()] == [s.pk]
     assert client.get("/api/staffing/secondments", **auth(charlie)).json() == []

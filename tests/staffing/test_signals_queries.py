@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 
 from civicdesk.handbook.fields import ensure_fields
 from civicdesk.hotline import services as hotline
@@ -14,6 +15,13 @@ from tests.servicedesk.factories import DossierFactory, vn
 from .factories import CapacityRecordFactory
 
 SINCE, UNTIL = date(2025, 10, 1), date(2025, 12, 29)  # 90 days
+
+
+@pytest.fixture(autouse=True)
+def _the_day_after_the_period():
+    """Overdue and late are judged at a fixed moment after the period, not on the day the tests run."""
+    with time_machine.travel(vn(2025, 12, 30, 9), tick=False):
+        yield
 
 
 @pytest.fixture
