@@ -1,10 +1,17 @@
-"""The refusal decision: answer only when the evidence says the best records hold the answer.
+"""The three-way decision: answer, ask which record is meant, or say the handbook does not cover the question.
 
-A small logistic model over features of the question and of the best record (coverage of the question's concepts,
-of its typed compounds and of its lexicon phrases, the share of the question no record knows, field match, the
-score and the margin over the runner-up, the question's length and its share of function words). Its weights and
-threshold live in `calibration.json` beside this module, fitted on the gold set's `dev` split only by
-`civicdesk assistant calibrate` (`eval/calibrate.py`); see docs/assistant.md for the features and the numbers.
+Two small logistic models over features of the question and of the best records, fitted by
+`civicdesk assistant calibrate` (`eval/calibrate.py`) and stored in `calibration.json` beside this module:
+
+- the **scope model** (`FEATURES`): is the question about something the handbook covers, i.e. do the best three
+  records hold the answer? Below its threshold the assistant refuses (with the hotline button). Out-of-domain cues
+  (`scope.py`) veto as before.
+- the **first-record model** (`TOP1_FEATURES`: the same evidence plus how close the runners-up score): is the first
+  record the one asked about? At or above its threshold the answer is composed from it; below, the assistant asks
+  "Có phải anh/chị hỏi về…" with the two or three closest records, each one click from its full answer.
+
+An official prefers a correct answer, or a short choice, over "not found": the thresholds are set for that (see
+docs/assistant.md for the features, the fit and the numbers).
 """
 
 import json
@@ -16,8 +23,8 @@ from pathlib import Path
 from . import conf
 from .scope import unsupported_cues
 
-# An out-of-domain cue the best record does not use multiplies the probability by this: with the fitted
-# threshold (≈ 0.64) no answer survives it, i.e. the cue vetoes the answer unless the record speaks of it.
+# An out-of-domain cue the best record does not use multiplies the scope probability by this: at the fitted
+# threshold no answer survives it, i.e. the cue vetoes the answer unless the record speaks of it.
 OUT_OF_DOMAIN_FACTOR = 0.5
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 FEATURES = (
@@ -34,18 +41,31 @@ FEATURES = (
     "function_share",  # share of the question's tokens that are function words or frames
     "bigram_hits",  # log(1 + typed content bigrams found in the record): evidence that survives a long, rambling
     # question, where every share above is diluted by context the handbook need not hold
+    "title_share",  # share of the question's syllables and bigrams in the record's title ("Đăng ký tạm trú")
+    "example_sim",  # best Jaccard similarity with one of the record's example questions
+    "example_hits",  # best share of the question found in one of the record's example questions
 )
+TOP1_FEATURES = FEATURES + (
+    "second_share",  # s2 / s1: how close the runner-up is
+    "third_share",  # s3 / s1
+    "same_kind",  # 1 when the first two are records of the same kind (two procedures compete for one question)
+)
+# Records offered in a clarification: the first two, and the third when it scores at least this share of the first.
+THIRD_CHOICE_SHARE = 0.5
 
 
 def features(index, analysis, ranked):
-    """The decision features of a ranked list (best record first) as a dict; empty ranking → all zeros."""
+    """The decision features of a ranked list (best record first) as a dict (`TOP1_FEATURES` order); an empty
+    ranking gives all zeros."""
     if not ranked:
-        return dict.fromkeys(FEATURES, 0.0)
+        return dict.fromkeys(TOP1_FEATURES, 0.0)
     cov = index.coverage(analysis, ranked[0].doc)
     s1 = ranked[0].score
     s2 = ranked[1].score if len(ranked) > 1 else 0.0
+    s3 = ranked[2].score if len(ranked) > 2 else 0.0
     total = cov.total or 1.0
     concept_cov = cov.concept_share
+    title_share, example_sim, example_hits = index.resemblance(analysis.text, ranked[0].doc)
     return {
         "coverage": cov.blended,
         "concept_cov": concept_cov,
@@ -59,11 +79,18 @@ def features(index, analysis, ranked):
         "concepts": math.log1p(cov.count),
         "function_share": analysis.function_words / max(len(analysis.tokens), 1),
         "bigram_hits": math.log1p(cov.bigram_hits),
+        "title_share": title_share,
+        "example_sim": example_sim,
+        "example_hits": example_hits,
+        "second_share": s2 / s1 if s1 > 0 else 0.0,
+        "third_share": s3 / s1 if s1 > 0 else 0.0,
+        "same_kind": 1.0 if len(ranked) > 1 and ranked[0].doc.kind == ranked[1].doc.kind else 0.0,
     }
 
 
 @dataclass(frozen=True)
 class Model:
+    names: tuple
     weights: tuple  # one per feature, on standardised features
     intercept: float
     mean: tuple
@@ -72,16 +99,29 @@ class Model:
 
     def probability(self, values):
         z = self.intercept
-        for name, w, m, s in zip(FEATURES, self.weights, self.mean, self.scale, strict=True):
+        for name, w, m, s in zip(self.names, self.weights, self.mean, self.scale, strict=True):
             z += w * (values[name] - m) / s
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
-def model_from_dict(data):
-    if tuple(data["features"]) != FEATURES:
+def _model(data, names):
+    if tuple(data["features"]) != names:
         raise ValueError("calibration.json was fitted on other features: run `civicdesk assistant calibrate`")
-    return Model(tuple(data["weights"]), float(data["intercept"]), tuple(data["mean"]), tuple(data["scale"]),
-                 float(data["threshold"]))  # fmt: skip
+    return Model(names, tuple(data["weights"]), float(data["intercept"]), tuple(data["mean"]),
+                 tuple(data["scale"]), float(data["threshold"]))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Calibration:
+    scope: Model  # threshold: refuse below
+    top1: Model  # threshold: answer at or above, clarify below
+
+
+def model_from_dict(data):
+    """The calibration in `calibration.json` (the scope model at the top level, the first-record model in "top1")."""
+    if "top1" not in data:
+        raise ValueError("calibration.json has no first-record model: run `civicdesk assistant calibrate`")
+    return Calibration(_model(data, FEATURES), _model(data["top1"], TOP1_FEATURES))
 
 
 @lru_cache(maxsize=1)
@@ -89,12 +129,37 @@ def get_model():
     return model_from_dict(json.loads(CALIBRATION_PATH.read_text(encoding="utf-8")))
 
 
+@dataclass(frozen=True)
+class Decision:
+    mode: str  # "answer", "clarify" or "refuse"
+    confidence: float  # the scope probability (after out-of-domain cues)
+    top1: float = 0.0  # the probability that the first record is the one asked about
+    choices: int = 0  # records offered when clarifying
+
+    @property
+    def answered(self):
+        return self.mode != "refuse"
+
+
+def choices_for(ranked):
+    """How many records a clarification offers: two, or three when the third is close enough to matter."""
+    if len(ranked) >= 3 and ranked[2].score >= THIRD_CHOICE_SHARE * ranked[0].score:
+        return 3
+    return min(2, len(ranked))
+
+
 def decide(index, analysis, ranked, model=None):
-    """(answered, confidence): confidence is the model's probability that the top 3 hold the answer."""
+    """Answer, clarify or refuse (`Decision`), from the calibrated models and the out-of-domain cues."""
     if not ranked or analysis is None or not analysis.concepts:
-        return False, 0.0
+        return Decision("refuse", 0.0)
     model = model or get_model()
-    probability = model.probability(features(index, analysis, ranked))
+    values = features(index, analysis, ranked)
+    probability = model.scope.probability(values)
     if unsupported_cues(analysis.tokens, ranked[0].doc):
         probability *= OUT_OF_DOMAIN_FACTOR
-    return probability >= conf.min_confidence(model.threshold), probability
+    if probability < conf.min_confidence(model.scope.threshold):
+        return Decision("refuse", probability)
+    top1 = model.top1.probability(values)
+    if top1 >= model.top1.threshold or len(ranked) == 1:
+        return Decision("answer", probability, top1)
+    return Decision("clarify", probability, top1, choices_for(ranked))

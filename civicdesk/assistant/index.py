@@ -228,6 +228,27 @@ class Index:
         result.bigram_hits = sum(1 for term in analysis.bigrams if self.contains(term, doc_index))
         return result
 
+    def resemblance(self, text, doc):
+        """(title share, example similarity, example hits) of a question and one record, on folded syllables and
+        bigrams: the share of the question's terms in the record's title; the best Jaccard similarity, and the best
+        share of the question's terms, over the record's example questions (`examples.py`). A question like one
+        already answered by the record is strong evidence that the record is the one asked about, and that the
+        handbook covers the question at all."""
+        query = {t for t in _terms(text) if not t.startswith("a:")}
+        if not query:
+            return 0.0, 0.0, 0.0
+        cache = self.__dict__.setdefault("_resemblance_cache", {})
+        doc_index = self._position(doc)
+        if doc_index not in cache:
+            cache[doc_index] = (
+                frozenset(t for t in _terms(doc.title) if not t.startswith("a:")),
+                [frozenset(t for t in _terms(q) if not t.startswith("a:")) for q in doc.examples],
+            )
+        title, examples = cache[doc_index]
+        similarity = max((len(query & e) / len(query | e) for e in examples), default=0.0)
+        hits = max((len(query & e) for e in examples), default=0) / len(query)
+        return len(query & title) / len(query), similarity, hits
+
     def field_terms(self, doc_index):
         """Folded syllables and bigrams of a record's title and keywords (for the field-match evidence)."""
         cache = self.__dict__.setdefault("_field_cache", {})

@@ -1,9 +1,12 @@
-"""Question → answer: retrieve, decide whether the handbook answers it, compose (and optionally phrase) it."""
+"""Question → answer: retrieve, decide (answer, ask which record is meant, or refuse), compose (and optionally
+phrase) the answer."""
 
+import re
 import time
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import llm
 from .compose import compose, render_text, source_text
@@ -11,9 +14,11 @@ from .decide import decide
 from .store import get_index
 
 SOURCES_SHOWN = 3
-# "Clear winner" rule: when the runner-up scores at least this share of the best and both are procedures (two
-# different procedures), the answer asks which one is meant, citing both, instead of composing from the first.
-CLOSE_SHARE = 0.97
+KIND_LABELS = {
+    "procedure": gettext_lazy("Thủ tục"),
+    "guide": gettext_lazy("Hướng dẫn"),
+    "faq": gettext_lazy("Hỏi đáp"),
+}
 
 
 @dataclass
@@ -29,13 +34,19 @@ class Response:
     llm_used: bool = False
     llm_rejected: list = field(default_factory=list)
     index_version: int = 0
-    clarify: bool = False  # answered with "which one do you mean" (two close procedures), not composed
+    mode: str = "refuse"  # "answer", "clarify" (which of these records?) or "refuse"
+
+    @property
+    def clarify(self):
+        return self.mode == "clarify"
 
     def as_json(self):
-        """The exact shape others depend on: {"q", "answered", "answer", "sources", "ms"}."""
+        """{"q", "answered", "mode", "answer", "sources", "ms"}: `answered` is true for an answer and for a
+        clarification (`mode` tells them apart); `sources` are in rank order."""
         return {
             "q": self.q,
             "answered": self.answered,
+            "mode": self.mode,
             "answer": self.answer,
             "sources": self.sources,
             "ms": self.ms,
@@ -44,28 +55,40 @@ class Response:
 
 def _source(ranked):
     d = ranked.doc
-    return {"title": d.title, "kind": d.kind, "url": d.url, "score": round(ranked.score, 3), "id": d.id}
+    return {"title": d.title, "kind": d.kind, "url": d.url, "score": round(ranked.score, 3), "id": d.id,
+            "summary": one_line(d)}  # fmt: skip
+
+
+def one_line(doc):
+    """A record's one-line summary: the first sentence of its summary (or of its text when it has none)."""
+    text = " ".join((doc.summary or doc.card.get("answer") or doc.text or "").split())
+    match = re.search(r"(?<=[.;!?])\s", text[30:240])
+    cut = text[: 30 + match.start()] if match else text[:240]
+    return cut if len(cut) == len(text) or cut.endswith((".", "!", "?")) else cut.rstrip(" ,;:") + " …"
+
+
+def kind_label(kind):
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def respond(question, *, use_llm=True, index=None):
-    """Answer `question` from the published handbook, or say it is not there (with the nearest records)."""
+    """Answer `question` from the published handbook, ask which record is meant, or say it is not there."""
     started = time.perf_counter()
     question = " ".join((question or "").split())[:1000]
     index = index or get_index()
     analysis, ranked = index.rank(question, limit=10) if question else (None, [])
-    answered, confidence = decide(index, analysis, ranked)
+    decision = decide(index, analysis, ranked)
     sources = [_source(r) for r in ranked[:SOURCES_SHOWN]]
     topic = ranked[0].doc.topic if ranked else ""
-    response = Response(question, answered, "", sources, 0, confidence=round(confidence, 3), topic=topic,
-                        index_version=index.version)  # fmt: skip
-    if answered and _close_call(ranked):
-        response.clarify = True
-        response.parts = _clarify_parts(ranked[:2])
+    response = Response(question, decision.answered, "", sources, 0, confidence=round(decision.confidence, 3),
+                        topic=topic, index_version=index.version, mode=decision.mode)  # fmt: skip
+    if decision.mode == "clarify":
+        response.sources = sources[: decision.choices]
+        response.parts = clarify_parts(response.sources)
+        response.answer = render_text(response.parts, response.sources)
+    elif decision.mode == "answer":
+        response.parts = compose(ranked[0].doc, question)
         response.answer = render_text(response.parts, sources)
-    elif answered:
-        top = ranked[0].doc
-        response.parts = compose(top, question)
-        response.answer = render_text(response.parts, sources[:1] + [s for s in sources[1:]])
         if use_llm and llm.enabled():
             _phrase(response, question, [r.doc for r in ranked[:SOURCES_SHOWN]])
     else:
@@ -79,23 +102,25 @@ def respond(question, *, use_llm=True, index=None):
     return response
 
 
-def _close_call(ranked):
-    """No clear winner: the two best are different procedures with scores within `CLOSE_SHARE`."""
-    if len(ranked) < 2:
-        return False
-    first, second = ranked[0], ranked[1]
-    return (
-        first.doc.kind == second.doc.kind == "procedure"
-        and first.doc.id != second.doc.id
-        and second.score >= CLOSE_SHARE * first.score
-    )
+def clarify_parts(sources):
+    """ "Có phải anh/chị hỏi về…": each candidate (rank order) with its kind, one-line summary and citation number."""
+    choices = [
+        {"n": n, "id": s["id"], "title": s["title"], "kind": s["kind"], "summary": s.get("summary", ""),
+         "url": s["url"]}
+        for n, s in enumerate(sources, start=1)
+    ]  # fmt: skip
+    items = [f"[{c['n']}] {kind_label(c['kind'])}: {c['title']} — {c['summary']}" for c in choices]
+    return [{"label": _("Có phải anh/chị hỏi về"), "items": items, "choices": choices, "field": "clarify",
+             "key": "clarify"}]  # fmt: skip
 
 
-def _clarify_parts(pair):
-    """A short "which one do you mean" listing both procedures, each with its citation number."""
-    items = [f"{r.doc.title} [{n}]" for n, r in enumerate(pair, start=1)]
-    return [{"label": _("Câu hỏi có thể thuộc một trong hai thủ tục, bạn hỏi thủ tục nào?"), "items": items,
-             "field": "clarify", "key": "clarify"}]  # fmt: skip
+def answer_from(doc, question, *, index_version=0):
+    """The full answer composed from one chosen record (a clarification's choice), as a Response in answer mode."""
+    source = {"title": doc.title, "kind": doc.kind, "url": doc.url, "score": 0.0, "id": doc.id,
+              "summary": one_line(doc)}  # fmt: skip
+    parts = compose(doc, question)
+    return Response(question, True, render_text(parts, [source]), [source], 0, parts=parts, confidence=1.0,
+                    topic=doc.topic, index_version=index_version, mode="answer")  # fmt: skip
 
 
 def _phrase(response, question, docs):

@@ -50,6 +50,12 @@ CUES = [
     # military service; flats and real-estate deals; driving licences
     "nghĩa vụ quân sự", "đi bộ đội", "khám tuyển quân", "military service", "căn hộ", "chung cư", "môi giới nhà đất",
     "đổi bằng lái", "cấp đổi bằng lái", "giấy phép lái xe", "driving licence", "driver's license",
+    # courts, compensation for land recovery, tuition and pay scales, health-insurance premiums, web domains:
+    # other bodies' business, asked in administrative words
+    "tòa án", "án phí", "ly hôn đơn phương", "giá đền bù", "tiền đền bù", "mức đền bù", "học phí bao nhiêu",
+    "mức học phí", "hệ số lương", "mức lương", "lương giáo viên", "lương công chức", "thuế sử dụng đất",
+    "thuế phi nông nghiệp", "bảo hiểm y tế hộ gia đình", "mức đóng bảo hiểm", "tên miền", "domain name",
+    "court fee", "tuition fee", "pay scale",
     # shopping advice
     "hãng nào", "loại nào tốt", "nên mua", "mua ở đâu rẻ", "mua máy", "which brand",
     # traffic offences and driving, vehicles

@@ -9,8 +9,9 @@ def test_ask_json_prints_one_object(handbook, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
     body = json.loads(lines[0])
-    assert set(body) == {"q", "answered", "answer", "sources", "ms"}
-    assert body["answered"] and body["sources"][0]["kind"] == "procedure"
+    assert set(body) == {"q", "answered", "mode", "answer", "sources", "ms"}
+    assert body["answered"] and body["mode"] in ("answer", "clarify")
+    assert body["sources"][0]["kind"] == "procedure" and body["sources"][0]["id"] == "procedure:HT-001"
 
 
 def test_ask_batch_prints_one_object_a_line_in_order(handbook, tmp_path, capsys):
@@ -62,8 +63,8 @@ def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys)
     call_command("assistant", "calibrate", "--dry-run")
     calibration = json.loads(capsys.readouterr().out)
     assert (
-        "fresh7" not in calibration["fitted"]["splits"]
-        and "fresh8" not in calibration["fitted"]["splits"]
+        "fresh9" not in calibration["fitted"]["splits"]
+        and "fresh10" not in calibration["fitted"]["splits"]
         and len(calibration["weights"]) == len(calibration["features"])
     )
     assert CALIBRATION_PATH.read_bytes() == before

@@ -24,9 +24,11 @@ def _features(index, question):
 
 def test_every_feature_is_computed_and_bounded(index):
     values = _features(index, "bố mẹ mất sang tên sổ hồng cho con")
-    assert list(values) == list(decide.FEATURES)
+    assert list(values) == list(decide.TOP1_FEATURES)
+    assert decide.TOP1_FEATURES[: len(decide.FEATURES)] == decide.FEATURES
     for name in ("coverage", "concept_cov", "count_cov", "bigram_cov", "lexicon_cov", "unknown_share",
-                 "field_cov", "margin", "function_share"):  # fmt: skip
+                 "field_cov", "margin", "function_share", "title_share", "example_sim", "example_hits",
+                 "second_share", "third_share", "same_kind"):  # fmt: skip
         assert 0.0 <= values[name] <= 1.0, name
     assert values["lexicon_cov"] > 0  # "sổ hồng" and "sang tên" are lexicon phrases found in the record
 
@@ -54,7 +56,7 @@ def test_everyday_questions_whose_record_is_found_are_answered(index, question):
 def test_the_confidence_is_the_models_probability(index):
     answered = respond("làm giấy khai sinh cho con cần gì", use_llm=False, index=index)
     refused = respond("Giá vàng hôm nay bao nhiêu?", use_llm=False, index=index)
-    assert answered.confidence > decide.get_model().threshold > refused.confidence
+    assert answered.confidence > decide.get_model().scope.threshold > refused.confidence
 
 
 def test_the_threshold_setting_overrides_the_calibrated_one(index, settings):
@@ -75,7 +77,7 @@ def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     assert data["fitted"]["splits"] == list(calibrate.TRAIN_SPLITS)
     assert data["fitted"]["questions"] == len(train)
     assert not set(calibrate.UNSEEN_SPLITS) & set(calibrate.TRAIN_SPLITS)
-    assert 0 < data["threshold"] < 1
+    assert 0 < data["threshold"] < 1 and 0 < data["top1"]["threshold"] < 1
 
 
 def test_calibration_never_reads_the_unseen_split():
@@ -90,19 +92,26 @@ def test_calibration_never_reads_the_unseen_split():
     )
     assert with_others["weights"] == train_only["weights"]
     assert with_others["threshold"] == train_only["threshold"]
+    assert with_others["top1"] == train_only["top1"]
 
 
 def test_the_wrong_answer_rate_is_reported_over_answers_and_over_all_questions():
-    row = {"r1": True, "r3": True, "r5": True, "rr": 1.0, "ms": 1.0}
+    row = {"r1": True, "r3": True, "r5": True, "rr": 1.0, "ms": 1.0, "mode": "answer", "right": True}
     rows = [
         dict(row, gold=["a"], answered=True),
-        dict(row, gold=["a"], answered=False),
-        dict(row, gold=["a"], answered=True, r1=False, r3=False),  # answered, no gold in the top 3: wrong
-        dict(row, gold=[], answered=True),  # out of scope, answered: wrong
-        dict(row, gold=[], answered=False),
+        dict(row, gold=["a"], answered=False, mode="refuse", right=False),
+        dict(
+            row, gold=["a"], answered=True, r1=False, right=False
+        ),  # composed from a record that is not gold
+        dict(row, gold=["a"], answered=True, r1=False, mode="clarify"),  # the gold record among the choices
+        dict(row, gold=[], answered=True, right=False),  # out of scope, answered: wrong
+        dict(row, gold=[], answered=False, mode="refuse", right=False),
     ]
     metrics = _summarise(rows)
-    assert metrics["wrong_answers"] == 2 and metrics["answers"] == 3
-    assert metrics["wrong_answer_rate"] == round(2 / 3, 4)  # over answers: the one compared with the target
-    assert metrics["wrong_answer_rate_all"] == round(2 / 5, 4)
-    assert metrics["answered_top1_not_gold"] == 0.5
+    assert metrics["wrong_answers"] == 2 and metrics["answers"] == 4
+    assert (
+        metrics["wrong_answer_rate"] == 0.5
+    )  # over answers and clarifications: the one compared with the target
+    assert metrics["wrong_answer_rate_all"] == round(2 / 6, 4)
+    assert metrics["right_first_rate"] == 0.25 and metrics["right_answer_or_choice_rate"] == 0.5
+    assert metrics["clarifications"] == 1 and metrics["oos_rejection"] == 0.5

@@ -3,13 +3,15 @@
 import pytest
 
 from civicdesk.assistant.corpus import seed_docs
+from civicdesk.assistant.examples import attach, gold_examples
 from civicdesk.assistant.index import Index
 from civicdesk.assistant.respond import respond
 
 
 @pytest.fixture(scope="module")
 def index():
-    return Index.build(seed_docs())
+    """As the live index: the seed records with the gold set's example questions (store.rebuild)."""
+    return Index.build(attach(seed_docs(), gold_examples()))
 
 
 def _top(index, question, k=1):
@@ -47,9 +49,17 @@ def test_everyday_words_find_the_catalogue_procedure(index, question, record):
     assert record in _top(index, question, k=3)
 
 
-def test_the_birth_question_is_answered_from_the_birth_record(index):
+def test_the_most_common_question_is_never_refused(index):
     response = respond("làm giấy khai sinh cho con cần gì", use_llm=False, index=index)
-    assert response.answered
+    assert response.mode in ("answer", "clarify")
+    assert response.sources[0]["id"] == "procedure:HT-001"
+
+
+def test_the_birth_question_is_answered_from_the_birth_record(index):
+    response = respond(
+        "Thủ tục đăng ký khai sinh cho trẻ mới sinh gồm những giấy tờ gì?", use_llm=False, index=index
+    )
+    assert response.mode == "answer"
     assert response.sources[0]["title"] == "Đăng ký khai sinh"
     documents = next(p for p in response.parts if p.get("key") == "documents")
     assert any("Giấy chứng sinh" in item for item in documents["items"])
@@ -69,8 +79,9 @@ def test_out_of_scope_questions_are_refused(index, question):
     assert response.answer.startswith("Không tìm thấy câu trả lời trong cẩm nang")
 
 
-def test_a_typo_is_corrected_towards_the_vocabulary(index):
-    analysis, _ranked = index.rank("dang ky ket honn", limit=3)
+def test_a_typo_is_corrected_towards_the_vocabulary():
+    # The bare records: the gold set's example questions carry typos of their own ("honn" among them).
+    analysis, _ranked = Index.build(seed_docs()).rank("dang ky ket honn", limit=3)
     assert analysis.corrections == {"honn": "hon"}
 
 

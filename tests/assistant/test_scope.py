@@ -1,9 +1,10 @@
-"""Out-of-domain cues veto an answer unless the record speaks of them; close calls ask which procedure is meant."""
+"""Out-of-domain cues veto an answer unless the record speaks of them; a clarification offers the close records."""
 
 from types import SimpleNamespace
 
 from civicdesk.assistant.normalize import fold, syllables
-from civicdesk.assistant.respond import _clarify_parts, _close_call
+from civicdesk.assistant.decide import choices_for
+from civicdesk.assistant.respond import clarify_parts
 from civicdesk.assistant.scope import cues_in, unsupported_cues
 
 
@@ -49,14 +50,17 @@ def test_an_out_of_domain_question_sharing_words_with_a_record_is_refused():
     assert not respond("hợp tuổi Tý có nên xây nhà năm nay", use_llm=False, index=index).answered
 
 
-def test_two_close_procedures_are_offered_both_cited():
+def test_a_clarification_offers_two_records_or_three_when_the_third_is_close():
     a = SimpleNamespace(doc=_doc("procedure:A", "Thủ tục A"), score=10.0)
     b = SimpleNamespace(doc=_doc("procedure:B", "Thủ tục B"), score=9.9)
-    far = SimpleNamespace(doc=_doc("procedure:C", "Thủ tục C"), score=5.0)
-    faq = SimpleNamespace(doc=_doc("faq:b", "Hỏi đáp B", kind="faq"), score=9.9)
-    assert _close_call([a, b]) and not _close_call([a, far]) and not _close_call([a, faq])
-    (part,) = _clarify_parts([a, b])
-    assert part["items"] == ["Thủ tục A [1]", "Thủ tục B [2]"]
+    near = SimpleNamespace(doc=_doc("faq:c", "Hỏi đáp C", kind="faq"), score=6.0)
+    far = SimpleNamespace(doc=_doc("guide:d", "Hướng dẫn D", kind="guide"), score=4.0)
+    assert choices_for([a, b, near]) == 3 and choices_for([a, b, far]) == 2 and choices_for([a]) == 1
+    sources = [{"id": "procedure:A", "title": "Thủ tục A", "kind": "procedure", "url": "/a/", "summary": "Tóm tắt A."},
+               {"id": "faq:c", "title": "Hỏi đáp C", "kind": "faq", "url": "/c/", "summary": "Tóm tắt C."}]  # fmt: skip
+    (part,) = clarify_parts(sources)
+    assert [c["n"] for c in part["choices"]] == [1, 2] and part["choices"][1]["id"] == "faq:c"
+    assert part["items"] == ["[1] Thủ tục: Thủ tục A — Tóm tắt A.", "[2] Hỏi đáp: Hỏi đáp C — Tóm tắt C."]
 
 
 def test_salary_tax_traffic_and_travel_are_cues():
