@@ -45,7 +45,8 @@ FEATURES = (
     "example_sim",  # best Jaccard similarity with one of the record's example questions
     "example_hits",  # best share of the question found in one of the record's example questions
 )
-TOP1_FEATURES = FEATURES + (
+TOP1_FEATURES = (
+    *FEATURES,
     "second_share",  # s2 / s1: how close the runner-up is
     "third_share",  # s3 / s1
     "same_kind",  # 1 when the first two are records of the same kind (two procedures compete for one question)

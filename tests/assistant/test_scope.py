@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from civicdesk.assistant.normalize import fold, syllables
 from civicdesk.assistant.decide import choices_for
+from civicdesk.assistant.normalize import fold, syllables
 from civicdesk.assistant.respond import clarify_parts
 from civicdesk.assistant.scope import cues_in, unsupported_cues
 

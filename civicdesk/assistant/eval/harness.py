@@ -118,7 +118,9 @@ def evaluate(docs, gold=None, index=None):
                "right": bool(gold_ids & set(offered))}  # fmt: skip
         row.update(_retrieval(ids, gold_ids))
         rows.append(row)
-        if (item["gold"] and not (response.answered and row["right"])) or (not item["gold"] and response.answered):
+        if (item["gold"] and not (response.answered and row["right"])) or (
+            not item["gold"] and response.answered
+        ):
             misses.append({"id": item.get("id"), "q": item["q"], "gold": item["gold"], "top3": ids[:3],
                            "mode": response.mode, "confidence": response.confidence})  # fmt: skip
         base_ids = baseline.rank(item["q"])
