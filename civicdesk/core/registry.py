@@ -26,11 +26,34 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Escalation:
+    """Where a question the handbook could not settle goes (the hotline registers its intake page)."""
+
+    url_name: str
+    allowed: object  # allowed(user) -> bool: who may escalate
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     demo_loaders: list = field(default_factory=list)
+    escalation: Escalation | None = None
+
+    def set_escalation(self, url_name, allowed):
+        """An app offers to take questions further: the assistant links to `url_name` with `?turn=<id>`."""
+        self.escalation = Escalation(url_name, allowed)
+
+    def escalation_url(self, user, **params):
+        """The escalation page for `user` with `params` in the query string, or "" when there is none for them."""
+        if self.escalation is None or user is None or not self.escalation.allowed(user):
+            return ""
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        return reverse(self.escalation.url_name) + ("?" + urlencode(params) if params else "")
 
     def add_demo(self, name, loader, order=100):
         """`loader(stdout, clock)` adds an app's demo data around `clock` (core.demo.DemoClock: `today`, `now`); it

@@ -7,7 +7,7 @@ from civicdesk.core.registry import registry
 from civicdesk.core.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES, Role
 
 from .models import Team, Ticket
-from .services.permissions import is_province_desk
+from .services.permissions import COMMUNE_ACTORS, is_province_desk
 
 S = Ticket.Status
 
@@ -75,3 +75,5 @@ def register():
         order=30,
     )
     registry.add_demo("hotline", load, order=30)
+    # The assistant sends what it could not settle here (a refusal, or an answer rated unhelpful).
+    registry.set_escalation("hotline:new", lambda user: user.is_authenticated and user.role in COMMUNE_ACTORS)

@@ -346,6 +346,8 @@ SWEEP = {
     # assistant: dilinh.canbo's own question
     "assistant:feedback": (lambda o: {"turn_id": o.turn.pk}, BOTH),
     "assistant:public_feedback": (lambda o: {"turn_id": o.turn.pk}, BOTH),
+    "assistant:choose": (lambda o: {"turn_id": o.turn.pk}, BOTH),
+    "assistant:public_choose": (lambda o: {"turn_id": o.turn.pk}, BOTH),
     # hotline: a Di Linh question
     "hotline:detail": (lambda o: {"pk": o.ticket.pk}, BOTH),
     "hotline:attachment": (lambda o: {"pk": o.ticket.pk, "attachment_id": o.attachment.pk}, BOTH),

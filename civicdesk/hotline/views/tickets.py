@@ -8,9 +8,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from civicdesk.assistant.queries import escalation
 from civicdesk.core.roles import COMMUNE_ROLES
+from civicdesk.handbook.models import Field
 
 from .. import queries, services
+from ..channels.messaging import guess_field
 from ..forms import PhoneTicketForm, TicketForm
 from ..models import Attachment
 from ..services.permissions import COMMUNE_ACTORS, is_province_admin_of, is_province_desk
@@ -56,11 +59,35 @@ def _create(request, form, **extra):
     )
 
 
+def _prefill(request):
+    """The form's initial values: from an assistant turn (?turn=<id>: the question, the answer given, the field
+    of the record it came from), or from ?question=…&conversation=…; the field is guessed from the question
+    when nothing better is known."""
+    turn = request.GET.get("turn", "")
+    data = escalation(turn, request.user) if turn else None
+    if data is not None:
+        question = data["question"]
+        body = f"{question}\n\n{_('Trợ lý cẩm nang đã trả lời:')}\n{data['answer']}"
+        field = Field.objects.filter(name=data["topic"]).first() if data["topic"] else None
+        conversation = ""  # the question and the answer are in the body already
+    else:
+        question = request.GET.get("question", "").strip()[:2000]
+        body, field, conversation = question, None, request.GET.get("conversation", "")[:64]
+    if field is None and question:
+        field = guess_field(question)
+    initial = {"title": question[:200], "body": body, "field": field, "conversation": conversation}
+    return initial, data is not None or bool(conversation)
+
+
 @login_required
 def ticket_new(request):
-    """A commune official files a question; ?question=…&conversation=… comes from the assistant."""
+    """A commune official files a question; ?turn=<id> (or ?question=…&conversation=…) comes from the assistant.
+
+    With htmx the compact form is returned (the assistant shows it in place, under an answer rated unhelpful) and a
+    successful post answers with the ticket's reference instead of a redirect."""
     if request.user.role not in COMMUNE_ACTORS:
         raise PermissionDenied(_("Chỉ cán bộ cấp xã gửi câu hỏi lên đường dây nóng."))
+    inline = bool(request.htmx)
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
         if form.is_valid():
@@ -69,28 +96,25 @@ def ticket_new(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
+                if inline:
+                    return render(request, "hotline/includes/escalate_done.html", {"ticket": ticket})
                 messages.success(
                     request,
                     _("Đã gửi câu hỏi %(ref)s. Anh/chị sẽ nhận thư khi có trả lời.")
                     % {"ref": ticket.reference},
                 )
                 return redirect(ticket)
+        if inline:
+            return render(request, "hotline/includes/escalate_form.html", {"form": form}, status=400)
         return render(request, "hotline/new.html", {"form": form, "suggestions": []}, status=400)
-    question = request.GET.get("question", "").strip()[:2000]
-    initial = {
-        "title": question[:200],
-        "body": question,
-        "conversation": request.GET.get("conversation", "")[:64],
-    }
+    initial, from_assistant = _prefill(request)
     form = TicketForm(initial=initial)
+    if inline:
+        return render(request, "hotline/includes/escalate_form.html", {"form": form})
     return render(
         request,
         "hotline/new.html",
-        {
-            "form": form,
-            "suggestions": _suggestions(question),
-            "from_assistant": bool(initial["conversation"]),
-        },
+        {"form": form, "suggestions": _suggestions(initial["title"]), "from_assistant": from_assistant},
     )
 
 
