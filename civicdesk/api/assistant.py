@@ -1,4 +1,7 @@
-"""POST /api/assistant/ask {"q": "..."} → {"q", "answered", "answer", "sources": [{"title","kind","url","score"}], "ms"}."""
+"""POST /api/assistant/ask {"q": "..."} → {"q", "answered", "mode", "answer", "sources": [{"id", "title", "kind", "url",
+"score", "summary"}], "ms"}; `mode` is "answer", "clarify" (the sources are the choices, in rank order) or "refuse"."""
+
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
@@ -14,15 +17,18 @@ class AskIn(Schema):
 
 
 class SourceOut(Schema):
+    id: str
     title: str
     kind: str
     url: str
     score: float
+    summary: str = ""
 
 
 class AskOut(Schema):
     q: str
     answered: bool
+    mode: Literal["answer", "clarify", "refuse"]
     answer: str
     sources: list[SourceOut]
     ms: int
@@ -36,7 +42,11 @@ class HitOut(Schema):
     score: float
 
 
-@router.post("/ask", response=AskOut, summary="Hỏi trợ lý cẩm nang (trả lời có trích nguồn hoặc từ chối)")
+@router.post(
+    "/ask",
+    response=AskOut,
+    summary="Hỏi trợ lý cẩm nang (trả lời có trích nguồn, hỏi lại mục nào, hoặc từ chối)",
+)
 def ask(request, payload: AskIn):
     if not payload.q.strip():
         raise ValidationError({"q": ["Hãy nhập câu hỏi."]})

@@ -41,6 +41,7 @@ INTENTS = [
     ("legal", ("can cu", "luat", "nghi dinh", "thong tu", "legal", "law")),
 ]  # fmt: skip
 DEFAULT_ORDER = ["where", "documents", "time", "fee", "online", "steps", "legal"]
+CORE_PARTS = {"where", "documents"}
 MAX_STEP_CHARS = 220
 MAX_SECTION_CHARS = 700
 MAX_FAQ_CHARS = 1200
@@ -126,6 +127,11 @@ def _procedure_parts(card, asked):
             "field": "legal_basis",
         }
     order = [k for k in asked if k in parts] + [k for k in DEFAULT_ORDER if k in parts and k not in asked]
+    # Shown at once: where to file, the documents and whatever the question asked about; the rest behind
+    # "xem đầy đủ" (a counter official reads the answer on a phone between two citizens).
+    for key in order:
+        if key not in CORE_PARTS and key not in asked:
+            parts[key]["more"] = True
     lead = {
         "label": _("Thủ tục"),
         "text": f"{card.get('name', '')} ({card.get('code', '')})",
@@ -154,20 +160,22 @@ def _guide_parts(card, question):
     )[:2]
     parts = [{"label": _("Hướng dẫn"), "text": card.get("title", ""), "field": "title"}]
     if card.get("summary"):
-        parts.append({"label": _("Tóm tắt"), "text": card["summary"], "field": "summary"})
-    for _position, section in sorted(ranked):
+        parts.append({"label": _("Tóm tắt"), "text": card["summary"], "field": "summary", "markdown": True})
+    for n, (_position, section) in enumerate(sorted(ranked)):
         parts.append({"label": section.get("heading", ""), "text": _prefix(section["body"], MAX_SECTION_CHARS),
-                      "field": "sections", "key": "section"})  # fmt: skip
+                      "field": "sections", "key": "section", "markdown": True, "more": n > 0})  # fmt: skip
     return parts
 
 
 def _faq_parts(card):
     parts = [
         {"label": _("Câu hỏi"), "text": card.get("question", ""), "field": "question"},
-        {"label": _("Trả lời"), "text": _prefix(card.get("answer", ""), MAX_FAQ_CHARS), "field": "answer"},
-    ]
+        {"label": _("Trả lời"), "text": _prefix(card.get("answer", ""), MAX_FAQ_CHARS), "field": "answer",
+         "markdown": True},
+    ]  # fmt: skip
     if card.get("sources"):
-        parts.append({"label": _("Nguồn"), "items": list(card["sources"]), "field": "sources"})
+        # The entry's own legal references: "Căn cứ", so the answer has a single "Nguồn" (the cited records).
+        parts.append({"label": _("Căn cứ"), "items": list(card["sources"]), "field": "sources", "more": True})
     return parts
 
 
@@ -186,6 +194,17 @@ def compose(doc, question):
     return parts
 
 
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_MD_MARKS = re.compile(r"(\*\*|__|`)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+
+
+def plain(text):
+    """Markdown as a reader of plain text wants it: no **, __, ` or # marks; a link as "text (address)"."""
+    text = _MD_LINK.sub(r"\1 (\2)", str(text))
+    return _MD_HEADING.sub("", _MD_MARKS.sub("", text))
+
+
 def render_text(parts, sources):
     """The answer as plain text (CLI, API, transcript): parts, then the numbered sources."""
     lines = []
@@ -195,7 +214,8 @@ def render_text(parts, sources):
             for n, item in enumerate(part["items"], start=1):
                 lines.append(f"  {n}. {item}" if part.get("ordered") else f"  - {item}")
         else:
-            lines.append(f"{part['label']}: {part['text']}")
+            text = plain(part["text"]) if part.get("markdown") else part["text"]
+            lines.append(f"{part['label']}: {text}")
     if sources:
         lines.append(_("Nguồn:"))
         lines += [f"  [{n}] {s['title']} — {s['url']}" for n, s in enumerate(sources, start=1)]

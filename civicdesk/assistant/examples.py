@@ -55,12 +55,15 @@ def feedback_examples():
     turns = (
         Turn.objects.filter(channel=Turn.Channel.STAFF, answered=True, feedback__helpful=True)
         .exclude(feedback__helpful=False)
-        .values_list("question", "sources")
+        .exclude(mode=Turn.Mode.CLARIFY, chosen="")  # a choice offered, none taken: no answer to learn from
+        .values_list("question", "sources", "chosen")
         .distinct()
     )
-    for question, sources in turns.iterator():
-        if sources and sources[0].get("id"):
-            examples.setdefault(sources[0]["id"], []).append(_NUMBER.sub(" ", question))
+    for question, sources, chosen in turns.iterator():
+        # The record the answer was composed from: the one chosen in a clarification, else the first source.
+        record_id = chosen or (sources[0].get("id") if sources else None)
+        if record_id:
+            examples.setdefault(record_id, []).append(_NUMBER.sub(" ", question))
     return examples
 
 

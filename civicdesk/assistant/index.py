@@ -260,6 +260,13 @@ class Index:
             cache[doc_index] = frozenset(terms)
         return cache[doc_index]
 
+    def get(self, doc_id):
+        """The record with this id ("procedure:HT-001"), or None."""
+        if not hasattr(self, "_positions"):
+            self._positions = {d.id: i for i, d in enumerate(self.docs)}
+        position = self._positions.get(doc_id)
+        return None if position is None else self.docs[position]
+
     def _position(self, doc):
         if not hasattr(self, "_positions"):
             self._positions = {d.id: i for i, d in enumerate(self.docs)}

@@ -88,6 +88,11 @@ class Turn(models.Model):
         PUBLIC = "public", _("Người dân (trang công khai)")
         API = "api", _("API")
 
+    class Mode(models.TextChoices):
+        ANSWER = "answer", _("Trả lời")
+        CLARIFY = "clarify", _("Hỏi lại: mục nào?")
+        REFUSE = "refuse", _("Cẩm nang không có")
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="turns"
     )
@@ -99,7 +104,11 @@ class Turn(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.STAFF)
     question = models.TextField(_("câu hỏi"))
-    answered = models.BooleanField(_("đã trả lời"), default=False, db_index=True)
+    answered = models.BooleanField(_("đã trả lời"), default=False, db_index=True)  # answer or clarification
+    mode = models.CharField(_("cách trả lời"), max_length=10, choices=Mode.choices, default=Mode.REFUSE)
+    # The record the asker chose among a clarification's choices (its id, e.g. "procedure:HT-001"); the answer
+    # and parts are then composed from it.
+    chosen = models.CharField(_("mục được chọn"), max_length=200, blank=True)
     answer = models.TextField(_("câu trả lời"), blank=True)
     parts = models.JSONField(default=list, blank=True)
     sources = models.JSONField(default=list, blank=True)
@@ -119,6 +128,23 @@ class Turn(models.Model):
 
     def __str__(self):
         return self.question[:80]
+
+    @property
+    def cited(self):
+        """The records the answer cites: the one chosen in a clarification, else the sources in rank order."""
+        if self.chosen:
+            return [s for s in self.sources if s.get("id") == self.chosen]
+        return self.sources
+
+    @property
+    def other_choices(self):
+        """A clarification's other records, once one was chosen (to change one's mind)."""
+        return [s for s in self.sources if s.get("id") != self.chosen] if self.chosen else []
+
+    @property
+    def has_more(self):
+        """Whether part of the answer sits behind "xem đầy đủ"."""
+        return any(part.get("more") for part in self.parts)
 
 
 class Feedback(models.Model):

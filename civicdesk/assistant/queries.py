@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from .models import Conversation, Feedback, Turn
@@ -20,6 +20,40 @@ def conversation_transcript(conversation_id, user):
         lines.append(_("Trợ lý: %(a)s") % {"a": turn.answer})
         lines.append("")
     return "\n".join(lines).strip()
+
+
+def recent_conversations(user, limit=20):
+    """The user's latest conversations with their last question and how many questions they hold."""
+    last = Turn.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        Conversation.objects.visible_to(user)
+        .annotate(last_question=Subquery(last.values("question")[:1]), questions=Count("turns"))
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def escalation(turn_id, user):
+    """What the hotline pre-fills from one of `user`'s own turns, or None: {"question", "answer" (as text, with
+    its sources), "topic" (the field name of the record the answer came from, or of the nearest one),
+    "conversation_id"}."""
+    try:
+        turn = Turn.objects.get(pk=turn_id, user=user, channel=Turn.Channel.STAFF)
+    except (Turn.DoesNotExist, ValueError, TypeError):
+        return None
+    if turn.mode == Turn.Mode.REFUSE:
+        answer = _("Trợ lý không tìm thấy câu trả lời trong cẩm nang.")
+        if turn.sources:
+            answer += " " + _("Các mục gần nhất: %(titles)s.") % {
+                "titles": "; ".join(s["title"] for s in turn.sources)
+            }
+    else:
+        answer = turn.answer
+    return {
+        "question": turn.question,
+        "answer": answer,
+        "topic": turn.topic,
+        "conversation_id": turn.conversation_id or "",
+    }
 
 
 def gaps(user, *, days=None):

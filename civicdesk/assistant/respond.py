@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import llm
-from .compose import compose, render_text, source_text
+from .compose import compose, plain, render_text, source_text
 from .decide import decide
 from .store import get_index
 
@@ -61,7 +61,8 @@ def _source(ranked):
 
 def one_line(doc):
     """A record's one-line summary: the first sentence of its summary (or of its text when it has none)."""
-    text = " ".join((doc.summary or doc.card.get("answer") or doc.text or "").split())
+    text = plain(doc.summary or doc.card.get("answer") or doc.text or "")
+    text = " ".join(re.sub(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", "", text).split())  # list markers too
     match = re.search(r"(?<=[.;!?])\s", text[30:240])
     cut = text[: 30 + match.start()] if match else text[:240]
     return cut if len(cut) == len(text) or cut.endswith((".", "!", "?")) else cut.rstrip(" ,;:") + " …"

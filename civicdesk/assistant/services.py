@@ -9,7 +9,7 @@ from civicdesk.core.jobs import start_job
 
 from . import store
 from .models import Conversation, Feedback, Turn, can_see_gaps
-from .respond import respond
+from .respond import answer_from, respond
 
 MAX_QUESTION = 1000
 
@@ -45,6 +45,7 @@ def ask(user, question, *, conversation=None, channel=Turn.Channel.STAFF):
         channel=channel,
         question=question,
         answered=response.answered,
+        mode=response.mode,
         answer=response.answer,
         parts=response.parts,
         sources=response.sources,
@@ -57,6 +58,30 @@ def ask(user, question, *, conversation=None, channel=Turn.Channel.STAFF):
     if conversation is not None:
         conversation.save(update_fields=["updated_at"])
     return turn, response
+
+
+@transaction.atomic
+def choose(user, turn, record_id):
+    """The asker picks one of a clarification's records: the turn's answer is then composed from that record.
+
+    Only the asker (for a staff turn) may choose, and only among the records the clarification offered; choosing
+    again replaces the answer."""
+    if turn.channel == Turn.Channel.STAFF and (user is None or turn.user_id != user.pk):
+        raise PermissionDenied(_("Đây không phải câu hỏi của bạn."))
+    offered = [s.get("id") for s in turn.sources]
+    if turn.mode != Turn.Mode.CLARIFY or record_id not in offered:
+        raise ValidationError(_("Mục này không nằm trong các lựa chọn của câu trả lời."))
+    index = store.get_index()
+    doc = index.get(record_id)
+    if doc is None:
+        raise ValidationError(_("Mục này không còn trong cẩm nang đã công bố; hãy hỏi lại."))
+    response = answer_from(doc, turn.question, index_version=index.version)
+    turn.chosen = record_id
+    turn.parts = response.parts
+    turn.answer = response.answer
+    turn.topic = (doc.topic or "")[:120]
+    turn.save(update_fields=["chosen", "parts", "answer", "topic"])
+    return turn
 
 
 @transaction.atomic

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,23 +6,31 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core.registry import registry
+
 from . import queries, services
 from .forms import AskForm, FeedbackForm
-from .models import Conversation, Turn, can_see_gaps
+from .models import Conversation, Feedback, Turn, can_see_gaps
 
-HOTLINE_NEW = "/hotline/new/"  # the hotline's intake page (hotline issue): ?question=…&conversation=…
 PUBLIC_SESSION_KEY = "assistant_public_turns"
 
 
-def hotline_url(turn):
-    return (
-        HOTLINE_NEW + "?" + urlencode({"question": turn.question, "conversation": turn.conversation_id or ""})
-    )
+def escalation_link(user, turn):
+    """Where this turn can be taken further (the hotline's intake page, pre-filled from the turn), or ""."""
+    return registry.escalation_url(user, turn=turn.pk)
 
 
-def _decorate(turns, *, public=False):
+def _decorate(turns, user=None, *, public=False):
+    unhelpful = set()
+    if user is not None and user.is_authenticated and not public:
+        unhelpful = set(
+            Feedback.objects.filter(turn__in=turns, user=user, helpful=False).values_list(
+                "turn_id", flat=True
+            )
+        )
     for turn in turns:
-        turn.hotline_link = "" if public else hotline_url(turn)
+        turn.hotline_link = "" if public else escalation_link(user, turn)
+        turn.unhelpful = turn.pk in unhelpful  # rated unhelpful: the way to the hotline stays on the page
         turn.feedback_form = FeedbackForm()
     return turns
 
@@ -50,19 +56,40 @@ def chat(request):
             else:
                 if request.htmx:
                     return render(request, "assistant/includes/turn.html",
-                                  {"turn": _decorate([turn])[0], "public": False, "oob_conversation": turn.conversation})  # fmt: skip
+                                  {"turn": _decorate([turn], request.user)[0], "public": False, "oob_conversation": turn.conversation})  # fmt: skip
                 return redirect(f"{reverse('assistant:chat')}?c={turn.conversation_id}#turn-{turn.pk}")
-    turns = _decorate(list(conversation.turns.all())) if conversation else []
+    turns = _decorate(list(conversation.turns.all()), request.user) if conversation else []
     context = {
         "form": form,
         "conversation": conversation,
         "turns": turns,
-        "conversations": Conversation.objects.visible_to(request.user)[:20],
+        "conversations": queries.recent_conversations(request.user),
         "public": False,
         "oob_conversation": None,
         "can_see_gaps": can_see_gaps(request.user),
     }
     return render(request, "assistant/chat.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def choose(request, turn_id):
+    """A clarification's choice: the full answer from the chosen record, in place of the choices."""
+    turn = get_object_or_404(Turn.objects.filter(user=request.user, channel=Turn.Channel.STAFF), pk=turn_id)
+    return _choose(request, turn, public=False)
+
+
+def _choose(request, turn, *, public):
+    try:
+        services.choose(request.user if not public else None, turn, request.POST.get("record", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        return render(request, "assistant/includes/turn.html",
+                      {"turn": _decorate([turn], request.user, public=public)[0], "public": public, "oob_conversation": None})  # fmt: skip
+    if public:
+        return redirect(f"{reverse('assistant:public')}?turn={turn.pk}#turn-{turn.pk}")
+    return redirect(f"{reverse('assistant:chat')}?c={turn.conversation_id}#turn-{turn.pk}")
 
 
 @login_required
@@ -84,12 +111,14 @@ def _feedback(request, turn, *, public):
             form.add_error(None, exc)
     if form.errors:
         turn.feedback_form = form
-        turn.hotline_link = "" if public else hotline_url(turn)
+        turn.hotline_link = "" if public else escalation_link(request.user, turn)
         return render(
             request, "assistant/includes/feedback.html", {"turn": turn, "public": public}, status=400
         )
     if request.htmx:
-        return render(request, "assistant/includes/feedback_done.html", {"turn": turn})
+        turn.hotline_link = "" if public else escalation_link(request.user, turn)
+        helpful = form.cleaned_data["helpful"]
+        return render(request, "assistant/includes/feedback_done.html", {"turn": turn, "helpful": helpful})
     messages.success(request, _("Cảm ơn bạn đã đánh giá."))
     if public:
         return redirect("assistant:public")
@@ -113,8 +142,23 @@ def public_chat(request):
                 return render(request, "assistant/includes/turn.html",
                               {"turn": turn, "public": True, "oob_conversation": None})  # fmt: skip
             form = AskForm()
+    elif request.method == "GET" and request.GET.get("turn", "").isdigit():
+        # Back from a choice made without JavaScript: show that turn again (only one of this browser's own).
+        turn_id = int(request.GET["turn"])
+        if turn_id in request.session.get(PUBLIC_SESSION_KEY, []):
+            turn = Turn.objects.filter(channel=Turn.Channel.PUBLIC, pk=turn_id).first()
+            if turn is not None:
+                _decorate([turn], public=True)
     context = {"form": form, "turn": turn, "public": True, "oob_conversation": None}
     return render(request, "assistant/public.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def public_choose(request, turn_id):
+    if turn_id not in request.session.get(PUBLIC_SESSION_KEY, []):
+        raise PermissionDenied
+    turn = get_object_or_404(Turn.objects.filter(channel=Turn.Channel.PUBLIC), pk=turn_id)
+    return _choose(request, turn, public=True)
 
 
 @require_POST

@@ -49,8 +49,8 @@ def test_an_out_of_scope_question_is_refused_and_can_go_to_the_hotline(handbook,
     link = page.context["turns"][0].hotline_link
     assert link.startswith("/hotline/new/?")
     query = parse_qs(urlparse(link).query)
-    assert query == {"question": ["Giá vàng hôm nay bao nhiêu?"], "conversation": [str(turn.conversation_id)]}
-    assert link.replace("&", "&amp;") in html
+    assert query == {"turn": [str(turn.pk)]}  # the hotline pre-fills from the turn itself
+    assert link in html
 
 
 def test_an_empty_question_keeps_the_page_with_a_vietnamese_error(handbook, alice, client_for):
