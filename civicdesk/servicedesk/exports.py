@@ -11,7 +11,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from civicdesk.core.exports import append_row, table_sheet
+
 FONT_DIR = settings.BASE_DIR / "static" / "servicedesk" / "fonts"
+LEFT_MARGIN_MM, RIGHT_MARGIN_MM, UNIT_COLUMN_MM = 20, 15, 56
 
 
 def formulas():
@@ -59,39 +62,59 @@ def _fmt(value, kind):
     return f"{value:,}".replace(",", ".")
 
 
+def _day(value):
+    """dd/mm/yyyy for a date or an ISO date string (the report carries either)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.strftime("%d/%m/%Y")
+
+
 def workbook(title, unit_name, report, series):
     """An .xlsx with the unit table, the monthly trend and the formulas; returns bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tổng hợp")
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(
-        [_("Đơn vị: %(u)s — Kỳ: %(a)s đến %(b)s") % {"u": unit_name, "a": report["from"], "b": report["to"]}]
-    )
+    period = _("Đơn vị: %(u)s — Kỳ: %(a)s đến %(b)s") % {
+        "u": unit_name,
+        "a": _day(report["from"]),
+        "b": _day(report["to"]),
+    }
+    append_row(ws, [period])
     ws.append([])
-    ws.append([_("Mã"), _("Đơn vị"), *[_(label) for _k, label, _t in COLUMNS]])
+    append_row(ws, [_("Mã"), _("Đơn vị"), *[_(label) for _k, label, _t in COLUMNS]])
     for cell in ws[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     rows = [*report["communes"], {"commune_code": "", "commune_name": _("Tổng cộng"), **report["total"]}]
     for row in rows:
-        ws.append([row["commune_code"], row["commune_name"], *[row[k] for k, _l, _t in COLUMNS]])
+        append_row(ws, [row["commune_code"], row["commune_name"], *[row[k] for k, _l, _t in COLUMNS]])
         for (_key, _label, kind), cell in zip(COLUMNS, ws[ws.max_row][2:], strict=True):
             cell.number_format = {"pct": "0.0%", "num": "0.0", "int": "#,##0"}[kind]
+    ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 34
-    trend = wb.create_sheet(_("Theo tháng"))
-    trend.append([_("Tháng"), *[_(label) for _k, label, _t in COLUMNS]])
-    for month, rates in series:
-        trend.append([month.strftime("%m/%Y"), *[rates[k] for k, _l, _t in COLUMNS]])
-        for (_key, _label, kind), cell in zip(COLUMNS, trend[trend.max_row][1:], strict=True):
+    for index in range(3, 3 + len(COLUMNS)):
+        ws.column_dimensions[get_column_letter(index)].width = 13
+    ws.freeze_panes = "C5"  # the header row and the unit columns stay in view
+    ws.auto_filter.ref = f"A4:{get_column_letter(2 + len(COLUMNS))}{ws.max_row}"
+    trend = table_sheet(
+        wb,
+        _("Theo tháng"),
+        [_("Tháng"), *[_(label) for _k, label, _t in COLUMNS]],
+        [[month.strftime("%m/%Y"), *[rates[k] for k, _l, _t in COLUMNS]] for month, rates in series],
+        widths=[10] + [13] * len(COLUMNS),
+    )
+    for row in trend.iter_rows(min_row=2):
+        for (_key, _label, kind), cell in zip(COLUMNS, row[1:], strict=True):
             cell.number_format = {"pct": "0.0%", "num": "0.0", "int": "#,##0"}[kind]
     notes = wb.create_sheet(_("Cách tính"))
     for name, text in formulas():
-        notes.append([name, text])
+        append_row(notes, [name, text])
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 90
     out = io.BytesIO()
@@ -178,7 +201,12 @@ def pdf(*, issuer, place, title, subtitle, report, unit_label, today=None):
         [Paragraph("", cell), Paragraph("<b>{}</b>".format(_("Tổng cộng")), cell)]
         + [Paragraph(f"<b>{_fmt(total[k], t)}</b>", cell_c) for k, _l, t in COLUMNS]
     )
-    table = Table(data, colWidths=[10 * mm, 62 * mm] + [22.5 * mm] * len(COLUMNS), repeatRows=1)
+    # The columns share the page's usable width (landscape A4 less the margins), so the table never runs off it.
+    usable = landscape(A4)[0] - LEFT_MARGIN_MM * mm - RIGHT_MARGIN_MM * mm
+    number_width = (usable - 10 * mm - UNIT_COLUMN_MM * mm) / len(COLUMNS)
+    table = Table(
+        data, colWidths=[10 * mm, UNIT_COLUMN_MM * mm] + [number_width] * len(COLUMNS), repeatRows=1
+    )
     table.setStyle(
         TableStyle(
             [
@@ -212,8 +240,8 @@ def pdf(*, issuer, place, title, subtitle, report, unit_label, today=None):
     doc = SimpleDocTemplate(
         out,
         pagesize=landscape(A4),
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
+        leftMargin=LEFT_MARGIN_MM * mm,
+        rightMargin=RIGHT_MARGIN_MM * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=title,

@@ -2,12 +2,11 @@
 
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from civicdesk.core import audit
+from civicdesk.core.exports import table_sheet
 
 from ..queries import report
 
@@ -15,21 +14,8 @@ YES_NO = {True: "Đạt", False: "Không đạt", None: ""}
 
 
 def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+    # Officials' titles, names and teams are user text: `table_sheet` writes them as text, never as formulas.
+    return table_sheet(workbook, title, header, rows)
 
 
 def export_xlsx(actor, start=None, end=None):
@@ -78,7 +64,7 @@ def export_xlsx(actor, start=None, end=None):
         [
             (
                 r["ticket"].reference,
-                _local(r["ticket"].created_at),
+                r["ticket"].created_at,
                 r["ticket"].commune.name,
                 r["ticket"].field.name if r["ticket"].field else "",
                 r["ticket"].team.name if r["ticket"].team else "",

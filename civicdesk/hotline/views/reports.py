@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from civicdesk.core.exports import download_name, xlsx_response
 from civicdesk.core.roles import COMMUNE_ROLES
 
 from .. import queries
@@ -31,9 +31,6 @@ def report_page(request):
 def report_export(request):
     _form, start, end = _period(request)
     content = export_xlsx(request.user, start, end)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        content, download_name("duong-day-nong", f"{timezone.localdate():%d-%m-%Y}", ext="xlsx")
     )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="duong-day-nong-{stamp}.xlsx"'
-    return response

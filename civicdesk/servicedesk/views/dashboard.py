@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicdesk.core import audit
+from civicdesk.core.exports import attachment, download_name
 from civicdesk.geo.models import Commune, Province
 
 from .. import charts, exports, kpi
@@ -164,7 +164,7 @@ def export(request, fmt):
         "a": date_from.strftime("%d/%m/%Y"),
         "b": date_to.strftime("%d/%m/%Y"),
     }
-    name = f"kpi-{slugify(unit)}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    name = download_name("kpi", unit, f"{date_from:%d-%m-%Y}", f"{date_to:%d-%m-%Y}", ext=fmt)
     audit.record(
         user,
         audit.Action.EXPORT,
@@ -186,8 +186,7 @@ def export(request, fmt):
         )
         content_type = "application/pdf"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return attachment(response, name)
 
 
 def _escaped(report):

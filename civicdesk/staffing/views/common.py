@@ -1,10 +1,9 @@
 """Helpers shared by the staffing views."""
 
-import csv
-import io
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
+
+from civicdesk.core import exports
 
 from ..access import require_planner
 
@@ -23,13 +22,9 @@ def page(request, template, partial, context, status=200):
 
 
 def csv_response(filename, header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The planner's CSV files are the import formats (column codes as headers, so an export re-imports as it is);
+    every cell is neutralised on the way out (`core.exports`)."""
+    return exports.csv_response(filename, header, rows)
 
 
 def validation_messages(exc):
