@@ -42,3 +42,48 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ControlCharactersMiddleware:
+    """API requests whose JSON body or query string holds a control character answer 422 in the API's error shape
+    (forms do the same in place, through `forms.CharField`'s validator; see core/validators.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            problem = self._problem(request)
+            if problem is not None:
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                message = _(
+                    "Trường %(field)s có ký tự điều khiển không nhìn thấy; hãy xóa ký tự đó rồi gửi lại."
+                )
+                return JsonResponse(
+                    {"error": {"code": "invalid", "message": message % {"field": problem},
+                               "details": {problem: [message % {"field": problem}]}}},
+                    status=422,
+                )  # fmt: skip
+        return self.get_response(request)
+
+    @staticmethod
+    def _problem(request):
+        import json
+
+        from .validators import find_control_characters, has_control_characters
+
+        for key, values in request.GET.lists():
+            if has_control_characters(key) or any(has_control_characters(v) for v in values):
+                return key
+        if request.content_type == "application/json" and request.body:
+            try:
+                data = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                return None  # malformed JSON: the API answers that itself
+            return find_control_characters(data)
+        for key, values in request.POST.lists() if request.method == "POST" else ():
+            if any(has_control_characters(v) for v in values):
+                return key
+        return None
