@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civicdesk.core.middleware.RequestContextMiddleware",
+    "civicdesk.core.middleware.ControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "civicdesk.urls"
@@ -166,6 +167,9 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. "127.0.0.1" behind the
+# documented nginx on the same host. Empty: REMOTE_ADDR is the client (core/clients.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)

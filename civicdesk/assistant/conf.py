@@ -10,6 +10,7 @@
 | ASSISTANT_LLM_API_KEY | — | bearer key, if the endpoint wants one |
 | ASSISTANT_LLM_TIMEOUT | 8 | seconds before falling back to the extractive answer |
 | ASSISTANT_EMBEDDING_MODEL | — | local path of a sentence-embedding model; unset = lexical retrieval only |
+| ASSISTANT_PUBLIC_LIMIT | 30 | questions one address may ask the public page in 10 minutes (then a "try later" in place) |
 | ASSISTANT_BUILD_PROCESSES | auto | environment only: 1 = never fork a helper process for large index builds (build.py) |
 """
 
@@ -46,3 +47,10 @@ def check_seconds():
 def min_confidence(default):
     """The answer threshold: the setting when given, else the calibrated threshold `default`."""
     return get_float("ASSISTANT_MIN_CONFIDENCE", default)
+
+
+PUBLIC_WINDOW_SECONDS = 600
+
+
+def public_limit():
+    return int(get_float("ASSISTANT_PUBLIC_LIMIT", 30))

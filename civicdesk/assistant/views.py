@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core import throttle
+from civicdesk.core.clients import client_ip
 from civicdesk.core.registry import registry
 
-from . import queries, services
+from . import conf, queries, services
 from .forms import AskForm, FeedbackForm
 from .models import Conversation, Feedback, Turn, can_see_gaps
 
@@ -129,6 +131,16 @@ def public_chat(request):
     """Citizens' page: no login, answers only from published content, no hotline escalation."""
     form = AskForm(request.POST or None)
     turn = None
+    status = 200
+    if request.method == "POST" and form.is_valid() and _public_limited(request):
+        form.add_error(
+            "q",
+            _(
+                "Địa chỉ của bạn đã hỏi nhiều câu trong ít phút. Hãy thử lại sau %(n)s phút; câu hỏi vẫn được giữ."
+            )
+            % {"n": conf.PUBLIC_WINDOW_SECONDS // 60},
+        )
+        status = 429
     if request.method == "POST" and form.is_valid():
         try:
             turn, _response = services.ask(None, form.cleaned_data["q"], channel=Turn.Channel.PUBLIC)
@@ -150,7 +162,15 @@ def public_chat(request):
             if turn is not None:
                 _decorate([turn], public=True)
     context = {"form": form, "turn": turn, "public": True, "oob_conversation": None}
-    return render(request, "assistant/public.html", context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "assistant/public.html", context, status=status)
+
+
+def _public_limited(request):
+    """The public page answers anyone: one address gets `ASSISTANT_PUBLIC_LIMIT` questions per 10 minutes."""
+    key = f"assistant-public:{client_ip(request)}"
+    return throttle.attempt(key, conf.PUBLIC_WINDOW_SECONDS) > conf.public_limit()
 
 
 @require_POST

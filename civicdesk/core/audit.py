@@ -4,6 +4,7 @@ Call it from services (who changed what) and from views that show personal data 
 into the caller's flow for lack of a request; the IP comes from the current request when there is one.
 """
 
+from .clients import client_ip
 from .middleware import current_request
 from .models import AuditEvent
 
@@ -11,9 +12,7 @@ Action = AuditEvent.Action
 
 
 def _client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def record(actor, action, obj=None, *, changes=None, reason="", object_type="", object_id="", object_repr=""):

@@ -14,6 +14,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/days/", views.calendar_day_add, name="calendar_day_add"),

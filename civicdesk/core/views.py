@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, CalendarDayForm, WorkcalCalculatorForm
+from .forms import ApiTokenForm, CalendarDayForm, ThrottledPasswordResetForm, WorkcalCalculatorForm
 from .models import ApiToken, CalendarDay, Department, Job, WorkingGroup
 from .registry import registry
 from .workcal import get_calendar
@@ -176,3 +177,18 @@ def api_token_revoke(request, token_id):
     services.revoke_api_token(request.user, token)
     messages.success(request, _("Đã thu hồi mã truy cập."))
     return redirect("api_tokens")
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view with `ThrottledPasswordResetForm` (the form needs the request for the address)."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
