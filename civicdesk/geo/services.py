@@ -3,16 +3,20 @@
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicdesk.core import audit
+from civicdesk.core import audit, csvfiles
 from civicdesk.core.scoping import can_manage_commune
+from civicdesk.core.validators import has_control_characters
 
 from .models import Commune, Hamlet, Province
+
+DIGITS = re.compile(r"[0-9]+")  # ASCII digits: "²".isdigit() is True and int("²") raises
 
 _TYPES = {"xã": Commune.Type.XA, "phường": Commune.Type.PHUONG, "đặc khu": Commune.Type.DAC_KHU}
 
@@ -167,19 +171,37 @@ def import_hamlets(actor, text, *, dry_run=False):
     """
     report = ImportReport(errors=[])
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("commune_code", "name") if c not in (reader.fieldnames or [])]
+
+    def unreadable(line, message):
+        report.errors.append(_("Dòng %(line)s: %(msg)s") % {"line": line, "msg": message})
+
+    header = csvfiles.header(reader, unreadable)
+    if header is None:
+        return report
+    reader.fieldnames = header
+    missing = [c for c in ("commune_code", "name") if c not in header]
     if missing:
         report.errors.append(_("Dòng 1: thiếu cột bắt buộc: %(cols)s.") % {"cols": ", ".join(missing)})
         return report
     communes = {c.code: c for c in Commune.objects.all()}
+    name_limit = Hamlet._meta.get_field("name").max_length
     rows, seen = [], set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in csvfiles.records(reader, unreadable):
+        bad = [column for column, value in row.items() if has_control_characters(value)]
+        for column in bad:
+            report.errors.append(
+                _("Dòng %(line)s, cột %(col)s: có ký tự điều khiển không nhìn thấy.")
+                % {"line": line, "col": column}
+            )
+        if bad:
+            continue
         code = (row.get("commune_code") or "").strip()
         name = (row.get("name") or "").strip()
-        commune = communes.get(int(code)) if code.isdigit() else None
+        commune = communes.get(int(code)) if DIGITS.fullmatch(code) else None
         if commune is None:
             report.errors.append(
-                _("Dòng %(line)s: mã xã “%(code)s” không tồn tại.") % {"line": line, "code": code}
+                _("Dòng %(line)s, cột commune_code: mã xã “%(code)s” không tồn tại.")
+                % {"line": line, "code": code[:40]}
             )
         elif actor is not None and not can_manage_commune(actor, commune):
             report.errors.append(
@@ -187,7 +209,13 @@ def import_hamlets(actor, text, *, dry_run=False):
                 % {"line": line, "name": commune.name}
             )
         if not name:
-            report.errors.append(_("Dòng %(line)s: thiếu tên thôn, tổ dân phố.") % {"line": line})
+            report.errors.append(_("Dòng %(line)s, cột name: thiếu tên thôn, tổ dân phố.") % {"line": line})
+        elif len(name) > name_limit:
+            report.errors.append(
+                _("Dòng %(line)s, cột name: tên dài %(n)s ký tự, tối đa %(max)s.")
+                % {"line": line, "n": len(name), "max": name_limit}
+            )
+            name = ""
         kind_raw = (row.get("kind") or "thon").strip().lower()
         kind = _KIND_ALIASES.get(kind_raw)
         if kind is None:

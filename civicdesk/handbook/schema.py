@@ -84,7 +84,33 @@ class ParseError(ValueError):
 
 
 def parse_text(text):
-    """Records of a JSON array, one JSON object, or JSONL, as a list of (line number, dict)."""
+    """Records of a JSON array, one JSON object, or JSONL, as a list of (line number, dict).
+
+    Nesting deeper than Python's recursion limit (a hostile or broken file) is a ParseError naming the line where
+    the record starts, not a RecursionError."""
+    try:
+        return _parse_text(text)
+    except RecursionError:
+        raise ParseError(
+            _deep_line(text),
+            _("dữ liệu lồng nhau quá sâu (mảng hoặc đối tượng lồng trong nhau quá nhiều tầng)."),
+        ) from None
+
+
+def _deep_line(text):
+    """The line where nesting first goes past a hundred levels (where the trouble is), else 1."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > 100:
+                return text.count("\n", 0, index) + 1
+        elif char in "]}":
+            depth -= 1
+    return 1
+
+
+def _parse_text(text):
     text = text.lstrip("\ufeff")
     stripped = text.lstrip()
     offset = len(text) - len(stripped)

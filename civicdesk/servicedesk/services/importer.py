@@ -8,6 +8,7 @@ Every row is validated first; on any error nothing is written and the errors nam
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.core import audit
+from civicdesk.core import audit, csvfiles
+from civicdesk.core.validators import describe, has_control_characters
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 
@@ -96,10 +98,17 @@ class ImportResult:
         }
 
 
+# Instants outside these years are typing errors (0001, 9999) and would overflow the calendar arithmetic.
+YEARS = (1990, 2100)
+DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True and int("²") raises
+
+
 def _instant(value):
     dt = datetime.fromisoformat(value)
     if dt.tzinfo is None:
         raise ValueError("naive")
+    if not YEARS[0] <= dt.year <= YEARS[1]:
+        raise OverflowError(dt.year)
     return dt
 
 
@@ -131,12 +140,25 @@ class _Rows:
             return None
         try:
             return _instant(value)
+        except OverflowError:
+            self.error(
+                line,
+                col,
+                _("năm %(y)s nằm ngoài khoảng %(a)s–%(b)s.") % {"y": value[:4], "a": YEARS[0], "b": YEARS[1]},
+            )
         except ValueError:
-            self.error(line, col, _("“%(v)s” không phải thời điểm ISO 8601 có múi giờ.") % {"v": value})
-            return None
+            self.error(line, col, _("“%(v)s” không phải thời điểm ISO 8601 có múi giờ.") % {"v": value[:60]})
+        return None
 
     def parse(self, line, row):
         errors_before = len(self.result.errors)
+        for column, value in row.items():
+            if has_control_characters(value):
+                self.error(
+                    line, column, _("có ký tự điều khiển không nhìn thấy (%(c)s).") % {"c": describe(value)}
+                )
+        if len(self.result.errors) > errors_before:
+            return None
         code = (row["code"] or "").strip()
         if not code or len(code) > 40:
             self.error(line, "code", _("mã hồ sơ bắt buộc, tối đa 40 ký tự."))
@@ -144,9 +166,9 @@ class _Rows:
             self.error(line, "code", _("mã hồ sơ “%(c)s” bị lặp trong tệp.") % {"c": code})
         self.seen.add(code)
         commune_code = (row["commune_code"] or "").strip()
-        commune = self.communes.get(int(commune_code)) if commune_code.isdigit() else None
+        commune = self.communes.get(int(commune_code)) if DIGITS.fullmatch(commune_code) else None
         if commune is None:
-            self.error(line, "commune_code", _("mã xã “%(c)s” không tồn tại.") % {"c": commune_code})
+            self.error(line, "commune_code", _("mã xã “%(c)s” không tồn tại.") % {"c": commune_code[:40]})
         elif (
             self.actor is not None
             and not self.actor.is_superuser
@@ -185,9 +207,9 @@ class _Rows:
         if status in (Status.DONE, Status.RETURNED) and not (row["finished_at"] or "").strip():
             self.error(line, "finished_at", _("trạng thái “%(s)s” cần thời điểm có kết quả.") % {"s": status})
         supplements = (row["supplement_requests"] or "").strip() or "0"
-        if not supplements.isdigit() or int(supplements) > 100:
+        if not DIGITS.fullmatch(supplements) or int(supplements) > 100:
             self.error(
-                line, "supplement_requests", _("“%(v)s” không phải số lần hợp lệ.") % {"v": supplements}
+                line, "supplement_requests", _("“%(v)s” không phải số lần hợp lệ.") % {"v": supplements[:40]}
             )
         rating = (row["rating"] or "").strip()
         if rating and rating not in {"1", "2", "3", "4", "5"}:
@@ -301,7 +323,13 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
     result = ImportResult(dry_run=dry_run)
     stream = io.StringIO(source.lstrip("\ufeff")) if isinstance(source, str) else source
     reader = csv.DictReader(stream)
-    header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
+
+    def unreadable(line, message):
+        result.errors.append((line, "", message))
+
+    header = csvfiles.header(reader, unreadable)
+    if header is None:
+        return result
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         result.errors.append((1, "", _("thiếu cột: %(c)s.") % {"c": ", ".join(missing)}))
@@ -310,7 +338,7 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
     rows = _Rows(actor, result)
     parsed = []
     progress(0, _("Đang kiểm tra dữ liệu…"))
-    for line, row in enumerate(reader, start=2):
+    for line, row in csvfiles.records(reader, unreadable):
         if None in row or any(v is None for v in row.values()):
             result.errors.append((line, "", _("số cột không khớp với dòng tiêu đề.")))
             continue

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from civicdesk.core import csvfiles
+from civicdesk.core.validators import has_control_characters
+
 
 @dataclass
 class ImportReport:
@@ -21,7 +24,13 @@ class ImportReport:
 def read_rows(text, required, optional=(), errors=None):
     """[(line, {column: stripped value})] from CSV text; header problems are appended to `errors`."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+
+    def unreadable(line, message):
+        errors.append(_("Dòng %(line)s: %(msg)s") % {"line": line, "msg": message})
+
+    header = csvfiles.header(reader, unreadable)
+    if header is None:
+        return []
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
@@ -32,9 +41,16 @@ def read_rows(text, required, optional=(), errors=None):
         errors.append(_("Dòng 1: cột không được hỗ trợ: %(cols)s.") % {"cols": ", ".join(unknown)})
         return []
     rows = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in csvfiles.records(reader, unreadable):
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        bad = [k for k, v in row.items() if k is not None and has_control_characters(v)]
+        if bad:
+            errors.extend(
+                _("Dòng %(line)s, cột %(col)s: có ký tự điều khiển không nhìn thấy.")
+                % {"line": line, "col": col}
+                for col in bad
+            )
             continue
         rows.append(
             (line, {k: (v or "").strip() for k, v in row.items() if k is not None and isinstance(v, str)})
