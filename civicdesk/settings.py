@@ -62,7 +62,10 @@ ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for links opened outside the app (QR codes, e-mails, chat replies). Empty: each request's own
+# address, so a QR printed by a server opens that server (core/links.py). Set it in production: e-mails sent by
+# the worker have no request.
+SITE_URL = env("SITE_URL", "").rstrip("/")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("CIVICDESK_ENV=production requires ALLOWED_HOSTS.")
 

@@ -1,12 +1,13 @@
 """Reading the handbook inside CivicDesk: browse by handbook, field and audience; detail pages; print; search."""
 
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+
+from civicdesk.core import links
 
 from . import queries, services
 from .models import Faq, Field, Guide, Procedure
@@ -28,7 +29,7 @@ def public_url(record):
         "guide": "handbook_public:guide",
         "faq": "handbook_public:faq",
     }
-    return settings.SITE_URL + reverse(names[record.kind], args=[record.key])
+    return links.absolute(reverse(names[record.kind], args=[record.key]))
 
 
 def is_public(record):

@@ -6,11 +6,12 @@ The ticket reference is in every subject ("[HL-42] …") so that a reply by e-ma
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from civicdesk.core import links
 
 from . import conf
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def _url(ticket):
-    return f"{settings.SITE_URL}{ticket.get_absolute_url()}"
+    return links.absolute(ticket.get_absolute_url())
 
 
 def _send(recipients, subject, body):

@@ -3,10 +3,11 @@
 import hmac
 
 import segno
-from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
+
+from civicdesk.core import links
 
 
 def public_token(code):
@@ -20,17 +21,17 @@ def token_matches(code, token):
 
 def status_url(dossier, absolute=True):
     path = reverse("servicedesk_public:status", args=[dossier.code, public_token(dossier.code)])
-    return settings.SITE_URL + path if absolute else path
+    return links.absolute(path) if absolute else path
 
 
 def survey_url(dossier, absolute=True):
     path = reverse("servicedesk_public:survey", args=[dossier.code, public_token(dossier.code)])
-    return settings.SITE_URL + path if absolute else path
+    return links.absolute(path) if absolute else path
 
 
 def centre_survey_url(commune, absolute=True):
     path = reverse("servicedesk_public:centre_survey", args=[commune.code])
-    return settings.SITE_URL + path if absolute else path
+    return links.absolute(path) if absolute else path
 
 
 def qr_svg(url, scale=3):
