@@ -4,6 +4,11 @@ Call it from services (who changed what) and from views that show personal data 
 into the caller's flow for lack of a request; the IP comes from the current request when there is one.
 """
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from .clients import client_ip
 from .middleware import current_request
 from .models import AuditEvent
@@ -60,3 +65,68 @@ def _plain(value):
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+# Pseudo object types recorded by services that touch no single model.
+PSEUDO_TYPES = {
+    "auth.login": _("Đăng nhập"),
+    "handbook.content": _("Nội dung cẩm nang"),
+    "servicedesk.kpi": _("Báo cáo chỉ số phục vụ"),
+}
+
+
+def type_label(object_type):
+    """A Vietnamese name for an object type ("hotline.ticket" → "câu hỏi đường dây nóng"), else the type itself."""
+    if object_type in PSEUDO_TYPES:
+        return str(PSEUDO_TYPES[object_type])
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name).capitalize()
+
+
+def _state_label(object_type, field_name, value):
+    try:
+        field = apps.get_model(object_type)._meta.get_field(field_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return str(value)
+    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
+
+
+def transitions(event):
+    """[(field label, from, to)] of a transition's changes recorded as {"status": [old, new]}, in labels."""
+    out = []
+    for name, value in (event.changes or {}).items():
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, str | int | None) for v in value)
+        ):
+            try:
+                label = str(apps.get_model(event.object_type)._meta.get_field(name).verbose_name)
+            except (LookupError, ValueError, FieldDoesNotExist):
+                label = name
+            old, new = (
+                _state_label(event.object_type, name, v) if v not in (None, "") else "—" for v in value
+            )
+            out.append((label, old, new))
+    return out
+
+
+def events_for(user, *, date_from=None, date_to=None, action="", object_type="", actor="", q=""):
+    """The audit events `user` may read (`AuditEvent.objects.visible_to`), filtered, newest first."""
+    events = AuditEvent.objects.visible_to(user).select_related("actor")
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    if date_to:
+        events = events.filter(at__date__lte=date_to)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if actor:
+        events = events.filter(Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor))
+    if q:
+        events = events.filter(Q(object_repr__icontains=q) | Q(object_id=q) | Q(reason__icontains=q))
+    return events

@@ -71,6 +71,7 @@ def register():
     registry.add_nav(_("Trang chủ"), "home", order=0)
     registry.add_nav(_("Sở, ngành và tổ công tác"), "organisation", order=85)
     registry.add_nav(_("Lịch làm việc"), "calendar", order=90)
+    registry.add_nav(_("Nhật ký truy vết"), "audit_log", roles={Role.PROVINCE_ADMIN}, order=95)
 
     registry.add_panel("core/panels/commune.html", _commune_card, roles=COMMUNE_ROLES, order=10)
     registry.add_panel(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 from .forms import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("calendar/days/<str:day>/delete/", views.calendar_day_remove, name="calendar_day_remove"),
     path("calendar/calculate/", views.calendar_calculate, name="calendar_calculate"),
     path("organisation/", views.organisation, name="organisation"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
+    path("audit/export.csv", views_audit.audit_export, name="audit_export"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]
