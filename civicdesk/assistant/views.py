@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from civicdesk.core import throttle
 from civicdesk.core.clients import client_ip
@@ -60,6 +61,8 @@ def chat(request):
                     return render(request, "assistant/includes/turn.html",
                                   {"turn": _decorate([turn], request.user)[0], "public": False, "oob_conversation": turn.conversation})  # fmt: skip
                 return redirect(f"{reverse('assistant:chat')}?c={turn.conversation_id}#turn-{turn.pk}")
+        if request.htmx:
+            return _form_in_place(request, form, conversation=conversation, public=False)
     turns = _decorate(list(conversation.turns.all()), request.user) if conversation else []
     context = {
         "form": form,
@@ -162,9 +165,23 @@ def public_chat(request):
             if turn is not None:
                 _decorate([turn], public=True)
     context = {"form": form, "turn": turn, "public": True, "oob_conversation": None}
+    if form.errors and request.htmx:
+        return _form_in_place(request, form, conversation=None, public=True)
     if form.errors and status == 200:
         status = 400
     return render(request, "assistant/public.html", context, status=status)
+
+
+def _form_in_place(request, form, *, conversation, public):
+    """A refused question, for htmx: the form again with its error and the question kept, in place of the form.
+
+    htmx does not swap a 4xx answer, so without this an empty or refused question showed nothing at all."""
+    response = render(
+        request,
+        "assistant/includes/ask_form.html",
+        {"form": form, "conversation": conversation, "public": public},
+    )
+    return reswap(retarget(response, "#ask-form"), "outerHTML")
 
 
 def _public_limited(request):

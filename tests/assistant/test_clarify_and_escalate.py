@@ -206,3 +206,22 @@ def test_a_choices_one_line_summary_is_plain_text():
     line = respond.one_line(faq)
     assert line and "**" not in line and not line.startswith("-")
     assert len(line) <= 245
+
+
+def test_an_empty_question_sent_with_htmx_shows_its_error_in_place(alice, client_for, db):
+    response = client_for(alice).post(CHAT, {"q": "   "}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only 2xx: a 400 would show nothing
+    assert response["HX-Retarget"] == "#ask-form" and response["HX-Reswap"] == "outerHTML"
+    assert 'id="ask-form"' in html and "Hãy nhập câu hỏi." in html
+
+
+def test_a_refused_question_keeps_what_was_typed(alice, client_for, db):
+    html = client_for(alice).post(CHAT, {"q": "khai sinh\x0bcho con"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "ký tự điều khiển" in html and "khai sinh" in html
+
+
+def test_no_page_of_the_assistant_needs_inline_script(alice, client_for, db):
+    for url in (CHAT, "/assistant/public/"):
+        html = client_for(alice).get(url).content.decode()
+        assert "hx-on" not in html and "onclick=" not in html

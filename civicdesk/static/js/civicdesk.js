@@ -19,3 +19,22 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// After a successful htmx post, a form marked data-reset-on-success empties itself and removes the element named by
+// data-remove-on-success (an "empty list" placeholder). Kept here rather than in hx-on attributes: the
+// Content-Security-Policy allows no inline or evaluated script.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-reset-on-success")) { return; }
+  if (!event.detail.successful || event.detail.target !== document.querySelector(form.getAttribute("hx-target"))) { return; }
+  form.reset();
+  var selector = form.getAttribute("data-remove-on-success");
+  var gone = selector && document.querySelector(selector);
+  if (gone) { gone.remove(); }
+});
+
+// Print buttons without inline handlers.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});
