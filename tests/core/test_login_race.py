@@ -113,3 +113,15 @@ def test_the_lockout_and_the_audit_log_count_the_visitor(client, alice, settings
         "198.51.100.1",
         "198.51.100.2",
     }
+
+
+def test_ended_windows_are_purged(db):
+    import time_machine
+
+    with time_machine.travel("2027-02-08 09:00 +0700", tick=False):
+        throttle.attempt("old", 60)
+    with time_machine.travel("2027-02-08 09:05 +0700", tick=False):
+        throttle.attempt("live", 600)
+        assert throttle.count("old") == 0 and throttle.count("live") == 1
+        assert throttle.purge() == 1
+        assert throttle.count("live") == 1
