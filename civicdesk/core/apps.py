@@ -15,13 +15,22 @@ class CoreConfig(AppConfig):
 
 
 def _reject_control_characters_in_forms():
-    """Every text field of every form (ours, the admin's, the login's) refuses control characters."""
+    """Every text field of every form (ours, the admin's, the login's) refuses control characters.
+
+    Patched on the class's `run_validators`, not its validator list: fields created before this runs (Django's
+    login form is imported by the admin, which starts first) look the method up on the class at each call."""
     from django import forms
 
     from .validators import validate_no_control_characters
 
-    if validate_no_control_characters not in forms.CharField.default_validators:
-        forms.CharField.default_validators = [
-            *forms.CharField.default_validators,
-            validate_no_control_characters,
-        ]
+    if getattr(forms.CharField.run_validators, "rejects_control_characters", False):
+        return
+    original = forms.CharField.run_validators
+
+    def run_validators(self, value):
+        if value not in self.empty_values:
+            validate_no_control_characters(value)
+        original(self, value)
+
+    run_validators.rejects_control_characters = True
+    forms.CharField.run_validators = run_validators

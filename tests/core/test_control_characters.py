@@ -56,3 +56,34 @@ def test_the_api_answers_422_naming_the_field(client, alice):
     assert body["code"] == "invalid" and "q" in body["details"]
     query = client.get("/api/handbook/procedures", {"q": "a\x0bb"}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert query.status_code == 422
+
+
+def test_every_text_field_of_every_form_of_ours_has_the_check():
+    """Django's own fields included (the login form's are created before our app starts)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django.core.exceptions import ValidationError
+
+    import civicdesk
+
+    missing = []
+    for module_info in pkgutil.walk_packages(civicdesk.__path__, "civicdesk."):
+        if not module_info.name.endswith(".forms"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, obj in vars(module).items():
+            if not (
+                inspect.isclass(obj) and issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__
+            ):
+                continue
+            for field_name, field in obj.base_fields.items():
+                if not isinstance(field, forms.CharField):
+                    continue
+                try:
+                    field.run_validators("ab\x0bcd")
+                except ValidationError:
+                    continue
+                missing.append(f"{module.__name__}.{name}.{field_name}")
+    assert not missing, missing
