@@ -87,3 +87,19 @@ class ControlCharactersMiddleware:
             if any(has_control_characters(v) for v in values):
                 return key
         return None
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every HTML answer carries `CONTENT_SECURITY_POLICY`: scripts only from our own files (no inline script, no
+    eval — htmx runs with `allowEval` off, see base.html), nothing framed, forms posted only to us."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response
