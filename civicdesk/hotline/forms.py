@@ -83,7 +83,19 @@ class PhoneTicketForm(TicketForm):
         self.fields["requester"].label_from_instance = lambda u: f"{u.get_full_name()} — {u.commune}"
 
 
-class ReplyForm(forms.Form):
+class TicketPageForm(forms.Form):
+    """A form of the ticket page. Several of them sit on one page and share field names (`reason`, `body`), so each
+    has its own element ids (`transfer_reason`, `reopen_reason`…) while the names posted stay the same."""
+
+    ids = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReplyForm(TicketPageForm):
+    ids = "reply"
     THEN = [
         ("", _("Gửi trả lời")),
         ("waiting", _("Gửi và đề nghị xã bổ sung thông tin (tạm dừng đồng hồ)")),
@@ -101,7 +113,8 @@ class ReplyForm(forms.Form):
             del self.fields["then"]
 
 
-class AssignForm(forms.Form):
+class AssignForm(TicketPageForm):
+    ids = "assign"
     assignee = forms.ModelChoiceField(label=_("Giao cho"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Ghi chú"), max_length=200, required=False)
 
@@ -111,26 +124,67 @@ class AssignForm(forms.Form):
             self.fields["assignee"].queryset = team.members().order_by("full_name")
 
 
-class TransferForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Chuyển sang nhóm"), queryset=Team.objects.none())
-    reason = forms.CharField(label=_("Lý do chuyển"), max_length=500)
+class TransferForm(TicketPageForm):
+    """Move a question to another team — or, for a question without a team yet, triage it. Either way the field can
+    be set, and without a chosen team the question goes where the province routes that field."""
 
-    def __init__(self, *args, teams=None, **kwargs):
+    ids = "transfer"
+    field = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Field.objects.all(),
+        required=False,
+        empty_label=_("— Chưa rõ —"),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Nhóm nhận"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("— Theo lĩnh vực —"),
+        help_text=_("Để trống: chuyển đến nhóm phụ trách lĩnh vực đã chọn."),
+    )
+    reason = forms.CharField(
+        label=_("Lý do chuyển"),
+        max_length=500,
+        error_messages={"required": _("Cần ghi lý do chuyển nhóm.")},
+    )
+
+    def __init__(self, *args, teams=None, routes=None, triage=False, **kwargs):
         super().__init__(*args, **kwargs)
         if teams is not None:
             self.fields["team"].queryset = teams
+        if routes is not None:
+            # "Đất đai → Tổ Đất đai – Xây dựng": the operator sees where the field sends the question.
+            self.fields["field"].label_from_instance = lambda f: (
+                f"{f.name} → {routes[f.pk].name}"
+                if routes.get(f.pk)
+                else f"{f.name} ({_('chưa có nhóm trả lời')})"
+            )
+        if triage:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = _("Ghi chú")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("field") or data.get("team")) and not {"field", "team"} & set(self.errors):
+            raise forms.ValidationError(_("Chọn lĩnh vực hoặc nhóm nhận."))
+        return data
 
 
-class MergeForm(forms.Form):
+class MergeForm(TicketPageForm):
+    ids = "merge"
     target = forms.IntegerField(label=_("Gộp vào câu hỏi số (HL-…)"), min_value=1)
     reason = forms.CharField(label=_("Ghi chú"), max_length=200, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TicketPageForm):
+    """Reopening a question."""
+
+    ids = "reopen"
     reason = forms.CharField(label=_("Lý do"), max_length=500)
 
 
-class RateForm(forms.Form):
+class RateForm(TicketPageForm):
+    ids = "rate"
     score = forms.TypedChoiceField(
         label=_("Mức hài lòng"),
         choices=[(i, f"{i} ★") for i in range(5, 0, -1)],
@@ -142,10 +196,22 @@ class RateForm(forms.Form):
     )
 
 
-class FaqForm(forms.Form):
+class FaqForm(TicketPageForm):
+    ids = "faq"
     question = forms.CharField(label=_("Câu hỏi (viết chung, không nêu tên người, tên xã)"), max_length=500)
-    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 8}))
-    submit = forms.BooleanField(label=_("Gửi duyệt ngay"), required=False, initial=True)
+    answer = forms.CharField(
+        label=_("Trả lời"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Đã bỏ lời chào, lời chúc, chữ ký và tên người hỏi, người trả lời; đọc lại trước khi lưu."
+        ),
+    )
+    submit = forms.BooleanField(
+        label=_("Gửi duyệt ngay"),
+        required=False,
+        initial=False,
+        help_text=_("Không đánh dấu: bản nháp nằm trong Cẩm nang, anh/chị xem lại rồi gửi duyệt sau."),
+    )
 
 
 class RoutingRuleForm(forms.Form):

@@ -27,12 +27,23 @@ S = Ticket.Status
 
 
 def queues_for(user):
-    """(key, label) of the queues a user has, the first one being their default."""
+    """(key, label) of the queues a user has, in the order of the tabs."""
     from django.utils.translation import gettext_lazy as _
 
     if user.role in COMMUNE_ROLES:
         return [("mine", _("Câu hỏi của tôi")), ("commune", _("Cả xã")), ("done", _("Đã giải quyết"))]
-    queues = [
+    if is_province_desk(user, user.province_id):
+        # The desk's own work first: questions without a team, then those no expert has taken yet (any team).
+        return [
+            ("triage", _("Chưa có nhóm (cần phân loại)")),
+            ("mine", _("Tôi phụ trách")),
+            ("unassigned", _("Chưa ai nhận")),
+            ("open", _("Đang mở")),
+            ("overdue", _("Quá hạn")),
+            ("waiting", _("Chờ xã bổ sung")),
+            ("done", _("Đã giải quyết")),
+        ]
+    return [
         ("mine", _("Tôi phụ trách")),
         ("team", _("Nhóm chưa ai nhận")),
         ("open", _("Đang mở")),
@@ -40,32 +51,56 @@ def queues_for(user):
         ("waiting", _("Chờ xã bổ sung")),
         ("done", _("Đã giải quyết")),
     ]
-    if is_province_desk(user, user.province_id):
-        queues.insert(1, ("triage", _("Chưa có nhóm (cần phân loại)")))
-    return queues
+
+
+def _queue_filter(user, key, now):
+    """The condition a visible ticket meets to be in queue `key` (a Q, so counts can share one query)."""
+    if key == "mine":
+        mine = Q(requester=user) if user.role in COMMUNE_ROLES else Q(assignee=user)
+        return mine & Q(status__in=(*Ticket.OPEN_STATUSES, S.RESOLVED))
+    if key == "commune":
+        return Q()
+    if key == "team":
+        return Q(
+            assignee__isnull=True, team__in=Team.objects.for_member(user), status__in=Ticket.OPEN_STATUSES
+        )
+    if key == "unassigned":
+        return Q(assignee__isnull=True, team__isnull=False, status__in=Ticket.OPEN_STATUSES)
+    if key == "triage":
+        return Q(team__isnull=True, status__in=Ticket.OPEN_STATUSES)
+    if key == "overdue":
+        return Q(pk__in=Ticket.objects.overdue(now).values("pk"))
+    if key == "waiting":
+        return Q(status=S.WAITING)
+    if key == "done":
+        return Q(status__in=(S.RESOLVED, S.CLOSED))
+    return Q(status__in=Ticket.OPEN_STATUSES)
 
 
 def queue(user, key, now=None):
     now = now or timezone.now()
     qs = Ticket.objects.visible_to(user).select_related("commune", "team", "assignee", "field")
-    if key == "mine":
-        mine = Q(requester=user) if user.role in COMMUNE_ROLES else Q(assignee=user)
-        return qs.filter(mine, status__in=(*Ticket.OPEN_STATUSES, S.RESOLVED))
-    if key == "commune":
-        return qs
-    if key == "team":
-        return qs.filter(
-            assignee__isnull=True, team__in=Team.objects.for_member(user), status__in=Ticket.OPEN_STATUSES
-        )
-    if key == "triage":
-        return qs.filter(team__isnull=True, status__in=Ticket.OPEN_STATUSES)
-    if key == "overdue":
-        return qs.overdue(now).order_by("resolution_due")
-    if key == "waiting":
-        return qs.filter(status=S.WAITING)
-    if key == "done":
-        return qs.filter(status__in=(S.RESOLVED, S.CLOSED))
-    return qs.filter(status__in=Ticket.OPEN_STATUSES)
+    qs = qs.filter(_queue_filter(user, key, now))
+    return qs.order_by("resolution_due") if key == "overdue" else qs
+
+
+def queue_counts(user, now=None):
+    """{queue key: number of tickets} for every queue of the user, in one query."""
+    now = now or timezone.now()
+    keys = [key for key, _label in queues_for(user)]
+    return Ticket.objects.visible_to(user).aggregate(
+        **{key: Count("pk", filter=_queue_filter(user, key, now)) for key in keys}
+    )
+
+
+# Queues that hold work to do (the others are for looking back).
+LOOKING_BACK = {"done", "commune"}
+
+
+def landing_queue(user, counts):
+    """The tab /hotline/ opens on: the first one holding work, else the first one."""
+    keys = [key for key, _label in queues_for(user)]
+    return next((key for key in keys if key not in LOOKING_BACK and counts.get(key)), keys[0])
 
 
 def sla_state(ticket, now=None, calendar=None):

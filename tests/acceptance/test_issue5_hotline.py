@@ -164,6 +164,57 @@ def test_reply_rate_faq_review_then_the_assistant_cites_it(
     assert hrefs and hrefs[0].rstrip("/").endswith(f"/faqs/{faq.slug}"), hrefs
 
 
+def test_the_operator_opens_on_triage_and_the_field_routes_the_question(client, demo, users):
+    """Issue 13: tongdai.vien used to land on an empty "Tôi phụ trách" while the demo's unsorted question waited."""
+    from civicdesk.handbook.models import Field
+    from civicdesk.hotline.models import Ticket
+    from civicdesk.hotline.services.routing import route
+
+    login(client, "tongdai.vien")
+    queues = client.get("/hotline/")
+    tab = lxml.html.fromstring(html(queues)).xpath(
+        '//nav[contains(@class, "hl-tabs")]/a[@aria-current="page"]'
+    )[0]
+    assert tab.get("href").endswith("queue=triage") and tab.xpath('.//*[@class="hl-count"]')[0].text == "1"
+    unsorted = Ticket.objects.get(team__isnull=True)
+    assert unsorted.title in html(queues)
+
+    page = client.get(unsorted.get_absolute_url())
+    noi_vu = Field.objects.get(code="noi_vu")
+    done = submit(
+        client, page, {"field": str(noi_vu.pk), "team": ""}, action=f"/hotline/{unsorted.pk}/transfer/"
+    )
+    assert done.status_code == 200, html(done)[:2000]
+    unsorted.refresh_from_db()
+    routed = route(unsorted.province, noi_vu)
+    assert routed is not None and (unsorted.field, unsorted.team) == (noi_vu, routed)
+    # triage is empty now: the operator opens on the next tab with work
+    tab = lxml.html.fromstring(html(client.get("/hotline/"))).xpath(
+        '//a[@aria-current="page"][contains(@href, "queue=")]'
+    )
+    assert not tab[0].get("href").endswith("queue=triage")
+
+
+def test_the_faq_draft_is_not_sent_for_review_unless_ticked(client, demo, users):
+    from civicdesk.hotline.models import Ticket
+
+    # the demo's resolved and rated civil-status question of Di Linh
+    ticket = Ticket.objects.get(title__startswith="Đăng ký khai sinh cho trẻ có cha là người nước ngoài")
+    login(client, "tuphap.chuyenvien")
+    page = client.get(ticket.get_absolute_url())
+    form = lxml.html.fromstring(html(page)).xpath('//form[contains(@action, "/faq/")]')[0]
+    assert not form.xpath('.//input[@name="submit"][@checked]')
+    made = submit(
+        client,
+        page,
+        {"question": "Khai sinh có yếu tố nước ngoài ở xã?"},
+        action=f"/hotline/{ticket.pk}/faq/",
+    )
+    assert made.status_code == 200, html(made)[:2000]
+    ticket.refresh_from_db()
+    assert ticket.faq.status == "draft"
+
+
 def test_a_breach_escalates_to_the_team_leader(client, demo, users, django_capture_on_commit_callbacks):
     from civicdesk.hotline.models import Ticket
 

@@ -44,6 +44,14 @@ def nnmt_team(nnmt, lam):
 
 
 @pytest.fixture
+def operator(lam_dong):
+    """The province's hotline operator: triages, assigns, logs calls; answers to no team."""
+    return UserFactory(
+        username="tongdai", full_name="Hoàng Thu Đài", role="hotline_operator", province=lam_dong
+    )
+
+
+@pytest.fixture
 def phap2(tu_phap):
     return UserFactory(username="phap2", full_name="Trần Tư", role="department_expert", department=tu_phap)
 

@@ -175,6 +175,7 @@ def test_knowledge_loop_answer_becomes_a_reviewed_faq_the_assistant_cites(
         ticket,
         question="Trẻ có cha là người nước ngoài đăng ký khai sinh ở đâu?",
         answer="Tại Ủy ban nhân dân cấp xã nơi cư trú của người mẹ.",
+        submit=True,
     )
     assert (faq.status, faq.department.code, faq.field.code) == (Faq.Status.IN_REVIEW, "tu-phap", "ho_tich")
     assert "HT-101" in faq.sources and f"câu hỏi {ticket.reference}" in faq.sources[-1]

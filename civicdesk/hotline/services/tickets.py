@@ -227,31 +227,57 @@ def assign(actor, ticket, expert, *, reason="", now=None):
 
 
 @transaction.atomic
-def transfer(actor, ticket, team, *, reason, now=None):
-    """Move the ticket to another team (with a reason); it is assigned again there."""
+def transfer(actor, ticket, team=None, *, reason="", field=None, now=None):
+    """Move the ticket to another team (with a reason); it is assigned again there.
+
+    Also triage: a ticket without a team yet gets one (the reason is then optional). `field` sets the field
+    (lĩnh vực; None leaves it as it is); without a `team` the question goes where the province routes its field
+    (`routing.route`).
+    """
     now = now or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not can_answer(actor, ticket):
         raise PermissionDenied(_("Bạn không được chuyển câu hỏi này."))
-    reason = _text(reason, _("lý do chuyển"), 500)
+    triage = ticket.team_id is None
+    if triage:
+        reason = (reason or "").strip()[:500]
+    else:
+        try:
+            reason = _text(reason, _("lý do chuyển"), 500)
+        except ValidationError as exc:
+            raise ValidationError({"reason": exc.messages}) from None
     if not ticket.is_open:
         raise ValidationError(_("Câu hỏi đã giải quyết, không chuyển được."))
+    new_field = field or ticket.field
+    if team is None:
+        if new_field is None:
+            raise ValidationError(_("Chọn lĩnh vực hoặc nhóm nhận."))
+        team = route(ticket.province, new_field)
+        if team is None:
+            raise ValidationError(
+                {
+                    "team": _("Lĩnh vực “%(field)s” chưa có nhóm trả lời: hãy chọn nhóm nhận.")
+                    % {"field": new_field}
+                }
+            )
     if team.province_id != ticket.province_id or not team.is_active:
         raise ValidationError({"team": _("Nhóm nhận phải đang hoạt động và cùng tỉnh.")})
     if team.pk == ticket.team_id:
-        raise ValidationError({"team": _("Câu hỏi đang ở nhóm này rồi.")})
-    from_team = ticket.team
+        raise ValidationError({"team": _("Câu hỏi đang ở nhóm này rồi (%(team)s).") % {"team": team}})
+    data = {"from_team": ticket.team_id, "to_team": team.pk}
+    if new_field != ticket.field:
+        data["field"] = [getattr(ticket.field, "code", None), new_field.code]
     resume_clock(ticket, now)
-    ticket.team, ticket.assignee = team, None
+    ticket.team, ticket.assignee, ticket.field = team, None, new_field
     _move(
         actor,
         ticket,
         S.NEW,
         TicketEvent.Kind.TRANSFERRED,
         now,
-        note=reason,
-        data={"from_team": getattr(from_team, "pk", None), "to_team": team.pk},
-        fields=["team", "assignee", "waiting_since", "paused_seconds", "resolution_due"],
+        note=reason or (_("Phân loại: %(field)s") % {"field": new_field} if new_field else ""),
+        data=data,
+        fields=["team", "assignee", "field", "waiting_since", "paused_seconds", "resolution_due"],
     )
     _auto_assign(ticket, now)
     return ticket

@@ -1,21 +1,25 @@
 """POST actions on a ticket. Each fetches the ticket through `visible_to` (404), lets the service decide 403,
-and on invalid input shows the ticket page again with what was typed (400)."""
+and on invalid input sends back what was typed with the errors in place (400): with htmx the part of the page the
+form lives in, without JavaScript the whole ticket page, with a note at its top pointing to the form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
-from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm, TransferForm
+from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm
 from ..models import HandbookLink, Ticket
 from ..services import knowledge
 from ..services.permissions import can_answer
-from ..services.tickets import teams_for_transfer
-from .common import add_errors, detail_context, render_detail, ticket_for
+from .common import add_errors, detail_context, render_detail, ticket_for, transfer_form
+
+# The partial each form lives in (the others are in the actions card).
+PARTIALS = {"reply_form": "hotline/includes/conversation.html", "faq_form": "hotline/includes/faq.html"}
 
 
 def _invalid(request, ticket, exc=None, **forms):
@@ -25,7 +29,18 @@ def _invalid(request, ticket, exc=None, **forms):
             add_errors(form, exc)
         else:
             messages.error(request, " ".join(exc.messages))
+            if request.htmx:
+                return HttpResponseClientRedirect(ticket.get_absolute_url())  # the message shows on the page
+    if request.htmx:
+        template = PARTIALS.get(next(iter(forms), ""), "hotline/includes/actions.html")
+        return render(request, template, detail_context(request, ticket, **forms), status=400)
     return render_detail(request, ticket, status=400, **forms)
+
+
+def _done(request, to):
+    """After a change most of the page differs: htmx loads the page anew (the flash message shows there)."""
+    url = resolve_url(to)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
@@ -55,27 +70,31 @@ def assign(request, pk):
     except ValidationError as exc:
         return _invalid(request, ticket, exc, assign_form=form)
     messages.success(request, _("Đã phân công."))
-    return redirect(ticket)
+    return _done(request, ticket)
 
 
 @login_required
 @require_POST
 def transfer(request, pk):
+    """Transfer to another team, or triage a question without a team; the field may be set on the way."""
     ticket = ticket_for(request, pk)
     if not can_answer(request.user, ticket):
         raise PermissionDenied(_("Bạn không được chuyển câu hỏi này."))
-    form = TransferForm(request.POST, teams=teams_for_transfer(ticket))
+    form = transfer_form(ticket, request.POST)
     if not form.is_valid():
         return _invalid(request, ticket, transfer_form=form)
+    data = form.cleaned_data
     try:
-        services.transfer(request.user, ticket, form.cleaned_data["team"], reason=form.cleaned_data["reason"])
+        ticket = services.transfer(
+            request.user, ticket, data["team"], reason=data["reason"], field=data["field"]
+        )
     except ValidationError as exc:
         return _invalid(request, ticket, exc, transfer_form=form)
-    messages.success(request, _("Đã chuyển sang %(team)s.") % {"team": form.cleaned_data["team"]})
+    messages.success(request, _("Đã chuyển sang %(team)s.") % {"team": ticket.team})
     # After a transfer the expert may no longer see the ticket.
     if not Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
-        return redirect("hotline:list")
-    return redirect(ticket)
+        return _done(request, "hotline:list")
+    return _done(request, ticket)
 
 
 @login_required
@@ -144,7 +163,7 @@ def reopen(request, pk):
     except ValidationError as exc:
         return _invalid(request, ticket, exc, reopen_form=form)
     messages.success(request, _("Đã mở lại câu hỏi."))
-    return redirect(ticket)
+    return _done(request, ticket)
 
 
 @login_required
@@ -163,7 +182,7 @@ def merge(request, pk):
     except ValidationError as exc:
         return _invalid(request, ticket, exc, merge_form=form)
     messages.success(request, _("Đã gộp vào %(ref)s.") % {"ref": target.reference})
-    return redirect(target)
+    return _done(request, target)
 
 
 @login_required
@@ -180,7 +199,7 @@ def rate(request, pk):
     except ValidationError as exc:
         return _invalid(request, ticket, exc, rate_form=form)
     messages.success(request, _("Cảm ơn anh/chị đã đánh giá."))
-    return redirect(ticket)
+    return _done(request, ticket)
 
 
 @login_required
@@ -226,19 +245,22 @@ def make_faq(request, pk):
     form = FaqForm(request.POST)
     if not form.is_valid():
         return _invalid(request, ticket, faq_form=form)
+    submit = form.cleaned_data["submit"]
     try:
         faq = services.create_faq_from_ticket(
             request.user,
             ticket,
             question=form.cleaned_data["question"],
             answer=form.cleaned_data["answer"],
-            submit=form.cleaned_data["submit"],
+            submit=submit,
         )
     except ValidationError as exc:
         return _invalid(request, ticket, exc, faq_form=form)
-    messages.success(
-        request,
-        _("Đã tạo bản nháp hỏi đáp “%(q)s” trong cẩm nang%(review)s.")
-        % {"q": faq.question, "review": _(" và gửi duyệt") if form.cleaned_data["submit"] else ""},
-    )
-    return redirect(ticket)
+    if submit:
+        text = _("Đã tạo bản nháp hỏi đáp “%(q)s” trong cẩm nang và gửi duyệt.")
+    else:
+        text = _(
+            "Đã tạo bản nháp hỏi đáp “%(q)s” trong cẩm nang. Xem lại rồi gửi duyệt từ trang của bản nháp."
+        )
+    messages.success(request, text % {"q": faq.question})
+    return _done(request, ticket)

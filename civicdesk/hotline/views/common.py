@@ -1,15 +1,18 @@
 """Helpers shared by the hotline views: the scoped fetch and the detail page's context."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core import audit
 from civicdesk.core.roles import COMMUNE_ROLES
 
+from ..channels.messaging import guess_field
 from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm, TransferForm
 from ..models import CannedResponse, Message, Ticket, TicketEvent
 from ..queries import sla_state
 from ..services import knowledge
 from ..services.permissions import can_answer, can_manage, is_commune_party, is_team_member
+from ..services.routing import routing_table
 from ..services.tickets import can_reopen, teams_for_transfer
 
 # Timeline entries a commune user sees (internal routing details stay with the experts).
@@ -45,6 +48,46 @@ def ticket_for(request, pk, *, lock=False):
     return get_object_or_404(qs, pk=pk)
 
 
+# Where each form of the ticket page sits (the id of its section) and what it is called, for the note at the top of
+# the page that points to a form the server sent back with errors.
+FORM_PLACES = {
+    "reply_form": ("reply", _("Trả lời")),
+    "assign_form": ("assign", _("Phân công")),
+    "transfer_form": ("transfer", _("Chuyển nhóm khác")),
+    "merge_form": ("merge", _("Gộp câu hỏi trùng")),
+    "reopen_form": ("reopen", _("Mở lại câu hỏi")),
+    "rate_form": ("rate", _("Đánh giá câu trả lời")),
+    "faq_form": ("faq", _("Đưa câu trả lời vào cẩm nang")),
+}
+
+
+def transfer_form(ticket, data=None):
+    """Transfer — or triage, for a question without a team: the field list says where each field is routed."""
+    triage = ticket.team_id is None
+    routes = {row["field"].pk: row["team"] for row in routing_table(ticket.province)}
+    initial = {"field": ticket.field_id}
+    if triage and ticket.field_id is None and data is None:
+        # A first guess from the handbook (as for questions coming from Zalo or e-mail); the operator checks it.
+        guess = guess_field(f"{ticket.title} {ticket.body}"[:500])
+        initial["field"] = getattr(guess, "pk", None)
+    form = TransferForm(data, teams=teams_for_transfer(ticket), routes=routes, triage=triage, initial=initial)
+    if initial["field"] and not ticket.field_id:
+        form.fields["field"].help_text = _("Gợi ý theo nội dung câu hỏi — kiểm tra lại trước khi phân loại.")
+    return form
+
+
+def _failed(forms):
+    """The first form sent back with errors: its section id, name and messages."""
+    for key, form in forms.items():
+        if form is not None and form.errors and key in FORM_PLACES:
+            anchor, label = FORM_PLACES[key]
+            if key == "transfer_form" and not form.fields["reason"].required:
+                label = _("Phân loại")
+            messages = [str(m) for errors in form.errors.values() for m in errors]
+            return {"anchor": anchor, "label": label, "messages": messages}
+    return None
+
+
 def detail_context(request, ticket, **forms):
     user = request.user
     staff = can_answer(user, ticket)
@@ -56,6 +99,11 @@ def detail_context(request, ticket, **forms):
         events = events.filter(kind__in=PUBLIC_EVENTS)
     if staff and (ticket.caller_name or ticket.caller_phone):
         audit.record_view(user, ticket, fields=["caller_name", "caller_phone"], reason="hotline ticket")
+    can_make_faq = (
+        knowledge.can_make_faq(user, ticket)
+        and ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+        and not ticket.faq_id
+    )
     context = {
         "ticket": ticket,
         "conversation": messages,
@@ -73,19 +121,27 @@ def detail_context(request, ticket, **forms):
         and ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
         and not ticket.rated_at
         and not ticket.merged_into_id,
-        "can_make_faq": knowledge.can_make_faq(user, ticket)
-        and ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
-        and not ticket.faq_id,
+        "can_make_faq": can_make_faq,
+        "triage": ticket.team_id is None and ticket.is_open,
         "canned": CannedResponse.objects.filter(team=ticket.team) if staff and ticket.team else [],
+        "failed": _failed(forms),
         "reply_form": forms.get("reply_form") or ReplyForm(staff=staff),
         "assign_form": forms.get("assign_form") or AssignForm(team=ticket.team),
-        "transfer_form": forms.get("transfer_form") or TransferForm(teams=teams_for_transfer(ticket)),
+        "transfer_form": forms.get("transfer_form")
+        or (transfer_form(ticket) if staff and ticket.is_open else None),
         "merge_form": forms.get("merge_form") or MergeForm(),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "rate_form": forms.get("rate_form") or RateForm(),
         "faq_form": forms.get("faq_form")
-        or FaqForm(
-            initial={"question": ticket.title, "answer": knowledge.default_answer(ticket), "submit": True}
+        or (
+            FaqForm(
+                initial={
+                    "question": knowledge.default_question(ticket),
+                    "answer": knowledge.default_answer(ticket),
+                }
+            )
+            if can_make_faq
+            else None
         ),
     }
     return context

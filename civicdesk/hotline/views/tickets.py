@@ -23,9 +23,10 @@ from .common import add_errors, render_detail, ticket_for
 @login_required
 def ticket_list(request):
     user = request.user
-    queues = queries.queues_for(user)
-    keys = [key for key, _label in queues]
-    key = request.GET.get("queue") if request.GET.get("queue") in keys else keys[0]
+    counts = queries.queue_counts(user)
+    queues = [(key, label, counts[key]) for key, label in queries.queues_for(user)]
+    chosen = request.GET.get("queue")
+    key = chosen if chosen in counts else queries.landing_queue(user, counts)
     tickets = queries.queue(user, key)
     search = request.GET.get("q", "").strip()
     if search:
@@ -39,6 +40,7 @@ def ticket_list(request):
         "can_file": user.role in COMMUNE_ACTORS,
         "can_log_call": is_province_desk(user, user.province_id),
         "can_configure": is_province_admin_of(user, user.province_id),
+        "is_desk": is_province_desk(user, user.province_id),
         "is_expert": user.role in ("department_expert", "home_affairs_planner"),
         "is_commune": user.role in COMMUNE_ROLES,
     }

@@ -38,3 +38,23 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-print]");
   if (button) { window.print(); }
 });
+
+// Every form sent with htmx and refused (400, or 429 for a rate limit) comes back with its errors and what was typed:
+// show it. htmx leaves 4xx answers unswapped by default, which made a refused submission look like nothing happened.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 400 || event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// After such a swap, bring the first error into view and put the cursor in its field.
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (event.detail.xhr.status !== 400 && event.detail.xhr.status !== 429) { return; }
+  var error = event.detail.target.querySelector(".errorlist");
+  if (!error) { return; }
+  var holder = error.closest(".field") || error.parentElement;
+  var input = holder && holder.querySelector("input:not([type=hidden]), select, textarea");
+  error.scrollIntoView({ block: "center" });
+  if (input) { input.focus({ preventScroll: true }); }
+});
