@@ -173,6 +173,10 @@ def generate(communes, procedures, today, now):
                 rating = None
                 if finished_at is not None and rng.random() < p["rated"]:
                     rating = _stars(rng, p, late, supplemented)
+                if status != Status.RETURNED:
+                    # A citizen rates once the result is in hand (the survey opens at "returned"); the draw above
+                    # still happens, so every other dossier of the demo stays as it was.
+                    rating = None
                 dossier = Dossier(
                     code=f"{commune.code}-{day:%y%m%d}-{sequence[day]:03d}",
                     commune_id=commune.pk,

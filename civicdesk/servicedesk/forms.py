@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Status, SupplementReason, SurveyReason
+from .models import Channel, Status, SupplementReason, SurveyReason, normalise_phone, validate_cccd
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -52,28 +52,63 @@ class IntakeForm(forms.Form):
         else:
             self.fields["appointment_at"].required = True
 
+    # The service checks these again; checking them here names every mistake in one round, not the appointment
+    # first and the CCCD on the next submission.
+    def clean_applicant_id_number(self):
+        value = self.cleaned_data["applicant_id_number"].replace(" ", "")
+        validate_cccd(value)
+        return value
+
+    def clean_applicant_phone(self):
+        return normalise_phone(self.cleaned_data["applicant_phone"])
+
 
 class SupplementForm(forms.Form):
+    """Supplement request during processing. Own ids: the dossier page holds three forms with a "reason" field."""
+
     reason_category = forms.ChoiceField(label=_("Nhóm lý do"), choices=SupplementReason.choices)
     items = forms.CharField(
         label=_("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi rõ những gì người dân phải bổ sung.")},
     )
     reason = forms.CharField(
         label=_("Hướng dẫn thêm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "supplement_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_items(self):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
 
 
 class DelayForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do trễ hạn"), widget=forms.Textarea(attrs={"rows": 3}))
-    new_due_at = forms.DateTimeField(label=_("Ngày hẹn trả mới"), widget=DATETIME_WIDGET)
+    reason = forms.CharField(
+        label=_("Lý do trễ hạn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi lý do trễ hạn.")},
+    )
+    new_due_at = forms.DateTimeField(
+        label=_("Ngày hẹn trả mới"),
+        widget=DATETIME_WIDGET,
+        error_messages={"required": _("Cần nhập ngày hẹn trả mới.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "delay_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(forms.Form):
+    """The reason for rejecting or withdrawing a dossier (one form, two buttons)."""
+
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "closing_%s")
+        super().__init__(*args, **kwargs)
 
 
 class LookupForm(forms.Form):
@@ -147,6 +182,16 @@ class ImportForm(forms.Form):
             "finished_at, returned_at, status, supplement_requests, rating"
         ),
     )
+
+
+def add_service_errors(form, exc):
+    """Show a service's ValidationError on the form it came from: by field where the form has that field, else on
+    top of the form (services raise both shapes: {"reason": [...]} and a plain message)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 def parse_date(value, default):

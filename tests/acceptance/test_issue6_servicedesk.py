@@ -1,5 +1,6 @@
 """Issue 6 — Service desk. "Done when": dilinh.canbo registers a dossier after the checklist, prints the slip, the
-citizen looks it up (code + last 4 phone digits) and rates it, and the numbers move on the dashboard; the import
+citizen looks it up (code + last 4 phone digits) and, once the result is returned (issue 13: not before), rates it,
+and the numbers move on the dashboard; the import
 rejects a bad file without writing and names the lines; the KPI command has the documented shape."""
 
 import json
@@ -108,6 +109,25 @@ def test_register_print_lookup_rate_and_the_numbers_move(client, demo, users):
     assert dossier.code in page and timezone.localtime(dossier.due_at).strftime("%d/%m/%Y") in page
     for personal in (APPLICANT, CCCD, PHONE):
         assert personal not in page
+    # the survey opens once the result is returned; until then the pages say when
+    assert not lxml.html.fromstring(page).xpath('//a[contains(@href, "/tra-cuu/danh-gia/")]/@href')
+    assert "khi ông/bà nhận kết quả" in page
+    from civicdesk.servicedesk import links
+
+    early = citizen.get(links.survey_url(dossier, absolute=False))
+    assert early.status_code == 200 and 'name="stars"' not in html(early)
+    assert "khi ông/bà nhận kết quả" in html(early)
+
+    # the officer records the result and hands it over
+    detail = client.get(f"/servicedesk/dossiers/{dossier.code}/")
+    done = submit(client, detail, action="/actions/mark_done/")
+    assert done.status_code == 200, html(done)[:2000]
+    returned = submit(client, done, action="/actions/return_result/")
+    assert returned.status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.status == "returned"
+
+    page = html(citizen.get(status_url))
     survey_href = lxml.html.fromstring(page).xpath('//a[contains(@href, "/tra-cuu/danh-gia/")]/@href')
     assert survey_href, "no link to the survey on the status page"
     survey = citizen.get(survey_href[0])
@@ -231,3 +251,34 @@ def test_dashboard_exports(login_as):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     pdf = client.get("/servicedesk/kpi/export.pdf")
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+def test_issue13_the_counter_finds_a_procedure_by_what_citizens_call_it(login_as):
+    """Issue 13 (14): among the 76 procedures, "giấy độc thân" finds the marital-status certificate; choosing it in
+    the plain <select> opens its checklist."""
+    client = login_as("dilinh.canbo")
+    page = client.get("/servicedesk/receive/")
+    found = submit(client, page, {"q": "giấy độc thân"}, contains="q")
+    options = lxml.html.fromstring(html(found)).xpath('//select[@name="procedure"]/descendant::option/@value')
+    assert options[0] == "HT-015", options
+    chosen = submit(client, found, {"procedure": "HT-015"}, contains="procedure")
+    assert chosen.status_code == 200 and len(_checkboxes(chosen)) >= 1
+    assert "tình trạng hôn nhân" in " ".join(lxml.html.fromstring(html(chosen)).xpath("//h2/text()"))
+
+
+def test_issue13_the_counter_qr_survey_cannot_be_stuffed_and_keeps_what_was_typed(client, demo):
+    """Issue 13 (7): the anonymous commune rating form is throttled per client address, with a Vietnamese message
+    that keeps the stars and the comment."""
+    from civicdesk.servicedesk.models import SurveyResponse
+
+    url = "/tra-cuu/danh-gia/xa/25000/"
+    before = SurveyResponse.objects.filter(dossier__isnull=True).count()
+    for _ in range(5):
+        assert submit(client, client.get(url), {"stars": "1"}, contains="stars").status_code == 200
+    refused = submit(client, client.get(url), {"stars": "1", "comment": "Chờ quá lâu"}, contains="stars")
+    assert refused.status_code == 429
+    doc = lxml.html.fromstring(html(refused))
+    assert "thử lại" in doc.text_content()
+    assert doc.xpath('//input[@name="stars"][@checked]/@value') == ["1"]
+    assert doc.xpath('//textarea[@name="comment"]/text()')[0].strip() == "Chờ quá lâu"
+    assert SurveyResponse.objects.filter(dossier__isnull=True).count() == before + 5

@@ -217,7 +217,9 @@ def test_an_empty_question_sent_with_htmx_shows_its_error_in_place(alice, client
 
 
 def test_a_refused_question_keeps_what_was_typed(alice, client_for, db):
-    html = client_for(alice).post(CHAT, {"q": "khai sinh\x0bcho con"}, HTTP_HX_REQUEST="true").content.decode()
+    html = (
+        client_for(alice).post(CHAT, {"q": "khai sinh\x0bcho con"}, HTTP_HX_REQUEST="true").content.decode()
+    )
     assert "ký tự điều khiển" in html and "khai sinh" in html
 
 

@@ -127,6 +127,9 @@ def test_counters_follow_transitions_ratings_and_imports(dossiers, lam_dong, di_
         dossier = Dossier.objects.get(pk=dossier.pk)
         if dossier.due_at is None or dossier.due_at > dossier.received_at + timedelta(hours=1):
             services.mark_done(alice, dossier, finished_at=dossier.received_at + timedelta(hours=1))
+            services.return_result(
+                alice, Dossier.objects.get(pk=dossier.pk)
+            )  # the survey opens once returned
             services.rate_dossier(Dossier.objects.get(pk=dossier.pk), stars=rng.choice((2, 4, 5)))
     # An import moves two dossiers to the other commune and to another day, and adds one.
     moved = [d for d in dossiers if d.commune_id == di_linh.pk][:2]

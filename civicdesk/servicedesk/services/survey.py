@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 
-from ..models import Dossier, SurveyReason, SurveyResponse
+from ..models import Dossier, Status, SurveyReason, SurveyResponse
 from .stats import refresh_for
 
 
@@ -29,11 +29,17 @@ def _clean(stars, reasons, comment):
 
 @transaction.atomic
 def rate_dossier(dossier, *, stars, reasons=(), comment=""):
-    """Record the applicant's rating of their dossier; a second response for the same dossier is refused."""
+    """Record the applicant's rating of their dossier, once its result has been returned to them.
+
+    Before that there is nothing to rate yet (the survey page says when it opens); a second response for the same
+    dossier is refused.
+    """
     stars, reasons, comment = _clean(stars, reasons, comment)
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if locked.rating is not None or SurveyResponse.objects.filter(dossier=locked).exists():
         raise ValidationError(_("Hồ sơ này đã được đánh giá. Cảm ơn ông/bà!"))
+    if locked.status != Status.RETURNED:
+        raise ValidationError(_("Phiếu đánh giá mở khi ông/bà đã nhận kết quả hồ sơ."))
     response = SurveyResponse.objects.create(
         commune_id=locked.commune_id, dossier=locked, stars=stars, reasons=reasons, comment=comment
     )

@@ -1,6 +1,21 @@
 from django import template
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
+
+
+@register.filter
+def workdays(days):
+    """A processing limit in words: 0 reads "trong ngày" (settled the same working day), 3 "3 ngày làm việc".
+
+    None (no verified limit) gives an empty string: each page says in its own words what happens then.
+    """
+    if days is None or days == "":
+        return ""
+    days = int(days)
+    if days == 0:
+        return gettext("trong ngày")
+    return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", days) % {"n": days}
 
 
 @register.filter

@@ -1,24 +1,34 @@
-"""The counter: pick a procedure, check the components, register the dossier (or print what is missing)."""
+"""The counter: find a procedure, check the components, register the dossier (or print what is missing)."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.handbook.models import Procedure
+from civicdesk.handbook.text import fold
 
 from .. import services
-from ..forms import IntakeForm
+from ..due import DueDates
+from ..forms import IntakeForm, add_service_errors
 from ..models import CHANNEL_METHOD, Channel, IntakeCheck
+
+MATCH_LIMIT = 30  # the narrowed <select>; a search that matches more is too vague to help
+LISTBOX_ROWS = 8
 
 
 def _procedures():
-    return (
+    return list(
         Procedure.objects.exclude(status=Procedure.Status.ARCHIVED)
         .select_related("field")
-        .only("code", "name", "field__name", "field__order", "methods", "components")
+        .only("code", "name", "keywords", "field__name", "field__order", "methods", "components")
         .order_by("field__order", "field__name", "code")
     )
 
@@ -30,24 +40,110 @@ def _grouped(procedures):
     return list(groups.items())
 
 
+def _compact(text):
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+def _syllables(text):
+    return re.findall(r"[0-9a-z]+", fold(text))
+
+
+def _says(text, words):
+    """Every typed word is a syllable of `text`, the last one possibly unfinished (the officer is still typing)."""
+    syllables = _syllables(text)
+    *whole, last = words
+    return all(w in syllables for w in whole) and any(s.startswith(last) for s in syllables)
+
+
+def _shortest_first(procedures):
+    return sorted(procedures, key=lambda p: len(p.name))
+
+
+def _matching(procedures, query):
+    """The counter's procedures an officer means by `query`, best first.
+
+    A code ("HT-001", "ht001", or a prefix such as "CTR") means exactly those procedures. Otherwise: the words of the
+    name (accents optional, shorter names first, so "khai sinh" puts "Đăng ký khai sinh" before its variants), then
+    what the assistant's index finds for the way citizens say it ("giấy độc thân", "nhập hộ khẩu"), then the
+    everyday keywords of records the index does not hold (it has published records only; drafts reach the counter).
+    """
+    from civicdesk.assistant.search import search
+
+    compact = _compact(query)
+    by_code = [p for p in procedures if compact and _compact(p.code).startswith(compact)]
+    if by_code:
+        return sorted(by_code, key=lambda p: (_compact(p.code) != compact, p.code))[:MATCH_LIMIT]
+    words = _syllables(query)
+    if not words:
+        return []
+    ranked = {p.code: p for p in _shortest_first(p for p in procedures if _says(p.name, words))}
+    index = {p.code: p for p in procedures}
+    hits = [h for h in search(query, limit=40) if h.kind == "procedure" and h.id.split(":", 1)[1] in index]
+    # The index ranks everything that shares a syllable; half the best score keeps the plausible ones.
+    for hit in hits:
+        if hit.score >= hits[0].score / 2:
+            ranked.setdefault(hit.id.split(":", 1)[1], index[hit.id.split(":", 1)[1]])
+    for p in _shortest_first(p for p in procedures if _says(" ".join(p.keywords or []), words)):
+        ranked.setdefault(p.code, p)
+    return list(ranked.values())[:MATCH_LIMIT]
+
+
 def _days_by_channel(procedure):
     return [(label, procedure.processing_days(CHANNEL_METHOD[value])) for value, label in Channel.choices]
 
 
+def _received_message(dossier, due):
+    message = _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho người dân.") % {
+        "code": dossier.code
+    }
+    office = due.office_hours(dossier.received_at)
+    if office.outside:
+        message += " " + _(
+            "Hồ sơ nhận ngoài giờ làm việc nên thời hạn giải quyết tính từ %(start)s; hãy báo để người dân biết."
+        ) % {"start": date_format(timezone.localtime(office.counts_from), "H:i d/m/Y")}
+    return message
+
+
 @login_required
 def receive(request):
-    """GET: procedure picker (and its checklist form); POST: run the check and register or refuse."""
+    """GET: find and pick a procedure (and its checklist form); POST: run the check and register or refuse.
+
+    `q` narrows the procedure <select> (the htmx search box swaps only the choices; without JavaScript the "Tìm"
+    button reloads the page with them); `procedure` opens its checklist.
+    """
     user = request.user
     if not services.can_receive(user, user.commune_id):
         raise PermissionDenied
     procedures = _procedures()
-    code = request.GET.get("procedure") or request.POST.get("procedure") or ""
-    procedure = get_object_or_404(procedures, code=code) if code else None
-    context = {"groups": _grouped(procedures), "procedure": procedure, "commune": user.commune}
+    query = (request.GET.get("q") or "").strip()[:100]
+    # "Tìm" searches again: it must not open the procedure still selected from the previous search.
+    code = (
+        "" if request.GET.get("find") else request.GET.get("procedure") or request.POST.get("procedure") or ""
+    )
+    procedure = next((p for p in procedures if p.code == code), None)
+    if code and procedure is None:
+        raise Http404
+    matches = _matching(procedures, query) if query else None
+    if procedure is not None and matches is not None and procedure not in matches:
+        matches.insert(0, procedure)
+    due = DueDates()
+    context = {
+        "groups": _grouped(procedures),
+        "matches": matches,
+        "listbox_rows": max(2, min(len(matches or ()), LISTBOX_ROWS)),
+        "q": query,
+        "procedure": procedure,
+        "commune": user.commune,
+        "office": due.office_hours(timezone.now()),
+        "oob": bool(request.htmx),
+    }
     if procedure is None:
         if not procedures:
             context["no_procedures"] = True
-        return render(request, "servicedesk/receive.html", context)
+        template = (
+            "servicedesk/includes/procedure_choices.html" if request.htmx else "servicedesk/receive.html"
+        )
+        return render(request, template, context)
 
     checklist = services.checklist_for(procedure)
     channel = request.POST.get("channel") or request.GET.get("channel") or Channel.TRUC_TIEP
@@ -73,15 +169,10 @@ def receive(request):
                     note=data["note"],
                 )
             except ValidationError as exc:
-                for fname, errors in exc.message_dict.items():
-                    form.add_error(fname if fname in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 if result.complete:
-                    messages.success(
-                        request,
-                        _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho người dân.")
-                        % {"code": result.dossier.code},
-                    )
+                    messages.success(request, _received_message(result.dossier, due))
                     return redirect("servicedesk:dossier", code=result.dossier.code)
                 messages.warning(
                     request,
@@ -96,6 +187,7 @@ def receive(request):
             "days": days,
             "days_by_channel": _days_by_channel(procedure),
             "channel": channel,
+            "due_preview": None if days is None else due.due_at(timezone.now(), days),
         }
     )
     template = "servicedesk/includes/intake_form.html" if request.htmx else "servicedesk/receive.html"

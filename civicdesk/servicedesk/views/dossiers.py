@@ -15,7 +15,8 @@ from civicdesk.core import audit
 from civicdesk.geo.models import Commune
 
 from .. import links, services
-from ..forms import DelayForm, DossierFilterForm, ReasonForm, SupplementForm
+from ..due import DueDates
+from ..forms import DelayForm, DossierFilterForm, ReasonForm, SupplementForm, add_service_errors
 from ..models import ONLINE_CHANNELS, Channel, Dossier, DossierEvent
 
 PERSONAL_FIELDS = ["applicant_name", "applicant_id_number", "applicant_phone"]
@@ -52,18 +53,19 @@ def dossier_list(request):
     if commune_code.isdigit():
         commune = get_object_or_404(Commune.objects.visible_to(request.user), code=int(commune_code))
         qs = qs.filter(commune=commune)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(code__icontains=data["q"].strip())
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["channel"]:
-            qs = qs.filter(channel=data["channel"])
-        if data["date_from"]:
-            qs = qs.filter(received_date__gte=data["date_from"])
-        if data["date_to"]:
-            qs = qs.filter(received_date__lte=data["date_to"])
+    # A filter that does not parse (a mistyped date) is named above the rows; the others still apply.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q"):
+        qs = qs.filter(code__icontains=data["q"].strip())
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("date_from"):
+        qs = qs.filter(received_date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(received_date__lte=data["date_to"])
     metric = request.GET.get("metric", "")
     if metric in METRICS:
         qs = qs.filter(METRICS[metric])
@@ -123,6 +125,11 @@ def _detail_context(request, dossier, **forms):
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
         "delay_form": forms.get("delay_form") or DelayForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
+        "open_form": "",
+        "action_errors": [],
+        "error_summary": [],
+        "refused_label": "",
+        "office": DueDates().office_hours(dossier.received_at),
         "status_url": links.status_url(dossier),
         "now": timezone.now(),
     }
@@ -141,6 +148,36 @@ SIMPLE_ACTIONS = {
     "return_result": services.return_result,
 }
 
+# action: (the form's name on the dossier page, its class, the service that takes its cleaned data)
+FORM_ACTIONS = {
+    "request_supplement": ("supplement_form", SupplementForm, services.request_supplement),
+    "record_delay": ("delay_form", DelayForm, services.record_delay),
+    "reject": ("reason_form", ReasonForm, services.reject),
+    "withdraw": ("reason_form", ReasonForm, services.withdraw),
+}
+
+
+def _refused(request, dossier, action, form_name=None, form=None, errors=()):
+    """The dossier page again (400), the refusal shown where it was made and summarised on top, input kept.
+
+    A form still offered for the dossier's state shows its errors in place and opens; when the state changed under
+    the officer (a colleague moved the dossier on), the errors go to the processing section instead.
+    """
+    dossier.refresh_from_db()
+    context = _detail_context(request, dossier, **({form_name: form} if form is not None else {}))
+    summary, errors = [], list(errors)
+    if form is not None and action in context["actions"]:
+        context["open_form"] = form_name
+        for name, field_errors in form.errors.items():
+            anchor = form[name].id_for_label if name in form.fields else "xu-ly"
+            label = form.fields[name].label if name in form.fields else ""
+            summary += [(f"{label}: {e}" if label else e, anchor) for e in field_errors]
+    elif form is not None:
+        errors += [e for field_errors in form.errors.values() for e in field_errors]
+    summary += [(e, "xu-ly") for e in errors]
+    context.update(action_errors=errors, error_summary=summary, refused_label=services.ACTIONS[action][2])
+    return render(request, "servicedesk/dossier_detail.html", context, status=400)
+
 
 @login_required
 @require_POST
@@ -150,33 +187,21 @@ def dossier_action(request, code, action):
         raise Http404
     if not services.can_process(request.user, dossier):
         raise PermissionDenied
-    forms = {}
-    try:
-        if action in SIMPLE_ACTIONS:
+    if action in SIMPLE_ACTIONS:
+        try:
             SIMPLE_ACTIONS[action](request.user, dossier)
-        elif action == "request_supplement":
-            form = forms["supplement_form"] = SupplementForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Vui lòng kiểm tra lại yêu cầu bổ sung."))
-            services.request_supplement(request.user, dossier, **form.cleaned_data)
-        elif action == "record_delay":
-            form = forms["delay_form"] = DelayForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Vui lòng kiểm tra lại lý do và ngày hẹn mới."))
-            services.record_delay(request.user, dossier, **form.cleaned_data)
-        else:
-            form = forms["reason_form"] = ReasonForm(request.POST)
-            form.is_valid()
-            reason = form.cleaned_data.get("reason", "")
-            (services.reject if action == "reject" else services.withdraw)(
-                request.user, dossier, reason=reason
-            )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        dossier.refresh_from_db()
-        context = _detail_context(request, dossier, **forms)
-        return render(request, "servicedesk/dossier_detail.html", context, status=400)
+        except ValidationError as exc:
+            return _refused(request, dossier, action, errors=exc.messages)
+    else:
+        form_name, form_class, service = FORM_ACTIONS[action]
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _refused(request, dossier, action, form_name, form)
+        try:
+            service(request.user, dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return _refused(request, dossier, action, form_name, form)
     messages.success(request, _("Đã cập nhật hồ sơ: %(label)s.") % {"label": services.ACTIONS[action][2]})
     if action == "record_delay":
         return redirect("servicedesk:apology", code=dossier.code)
@@ -202,6 +227,7 @@ def receipt(request, code):
     context = _print_context(request, dossier, "in giấy tiếp nhận")
     context.update(
         {
+            "office": DueDates().office_hours(dossier.received_at),
             "status_url": links.status_url(dossier),
             "qr": links.qr_svg(links.status_url(dossier)),
             "survey_qr": links.qr_svg(links.survey_url(dossier), scale=2),
