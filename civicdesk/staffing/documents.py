@@ -4,10 +4,16 @@ The layout follows the usual form of an administrative decision: issuing body an
 national name and motto on the right, place and date, the title, the legal bases (left as "Căn cứ …"
 placeholders for the officer to fill: we never invent legal references), Điều 1–3, recipients and the
 signature block, then the annexed list of seconded people. It is marked DỰ THẢO (draft) until signed.
+
+The decision is an official paper: it is written in Vietnamese whatever language the page is shown in, and every
+value that came from a person (names, positions, departments, communes, the decision number) goes through
+`plain_text` first, so a character pasted from a PDF can neither break the file nor hide in it.
 """
 
 import io
+import unicodedata
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -15,8 +21,46 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from .fields import field_label
+from .models import Plan
 
 FONT = "Times New Roman"
+BLANK = "……"  # what the officer fills in by hand, as for the signing date
+
+# Control, format (bidi overrides, zero-width spaces, BOM) and lone surrogate characters: nothing a name needs,
+# and most of them are not allowed in XML 1.0, so Word would refuse the file.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def _kept(ch):
+    code = ord(ch)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE  # U+FFFE, U+FFFF, …: not XML either
+    return not noncharacter and unicodedata.category(ch) not in _DROPPED_CATEGORIES
+
+
+def plain_text(value):
+    """`value` as one line of plain, composed (NFC) text: line breaks and other whitespace become one space;
+    control, format and non-characters are dropped."""
+    text = " ".join(unicodedata.normalize("NFC", "" if value is None else str(value)).split())
+    return " ".join("".join(ch for ch in text if _kept(ch)).split())
+
+
+def _position(staff):
+    """The person's post ("chức vụ, ngạch") from the pool, else from their CivicDesk account, else a blank."""
+    account = staff.user.position if staff.user_id else ""
+    return plain_text(staff.position) or plain_text(account) or BLANK
+
+
+def _issuer(province):
+    """(level, name, NAME, place) of the issuing People's Committee: a centrally-run city is not a "tỉnh", and its
+    name is written without the "Thành phố" the geography table keeps ("THÀNH PHỐ HÀ NỘI", "Hà Nội, ngày …")."""
+    place = plain_text(province.name)
+    for prefix in ("thành phố ", "tỉnh "):
+        if place.lower().startswith(prefix):
+            place = place[len(prefix) :]
+    city = plain_text(province.division_type).lower().startswith("thành phố")
+    level = _("thành phố") if city else _("tỉnh")
+    name = f"{level} {place}"
+    return level, name, name.upper(), place
 
 
 def _para(doc_or_cell, text="", *, bold=False, italic=False, size=13, align=None, space_after=3):
@@ -39,7 +83,8 @@ def _no_borders(table):
         tbl_pr.remove(el)
 
 
-def _header(doc, province_name, number, year):
+def _header(doc, issuer, symbol, year):
+    _level, _name, upper_name, place = issuer
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
@@ -48,14 +93,14 @@ def _header(doc, province_name, number, year):
     _para(left, _("ỦY BAN NHÂN DÂN"), bold=False, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(
         left,
-        _("TỈNH %(p)s") % {"p": province_name.upper()},
+        upper_name,
         bold=True,
         size=13,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     _para(
         left,
-        _("Số: %(n)s/QĐ-UBND") % {"n": number or "……"},
+        _("Số: %(n)s") % {"n": symbol},
         size=13,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
@@ -71,7 +116,7 @@ def _header(doc, province_name, number, year):
     _para(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(
         right,
-        _("%(p)s, ngày …… tháng …… năm %(y)s") % {"p": province_name, "y": year},
+        _("%(p)s, ngày …… tháng …… năm %(y)s") % {"p": place, "y": year},
         italic=True,
         size=13,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -79,7 +124,14 @@ def _header(doc, province_name, number, year):
 
 
 def decision_docx(plan, secondments):
-    """Bytes of the DOCX decision for `secondments` of the approved `plan` (one person or the whole list)."""
+    """Bytes of the DOCX decision for `secondments` of the approved `plan` (one person or the whole list), in
+    Vietnamese whatever the language of the request. Secondments come with `staff__department`, `staff__user`
+    and `commune` (select_related) for a long list."""
+    with translation.override("vi"):
+        return _decision_docx(plan, secondments)
+
+
+def _decision_docx(plan, secondments):
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
@@ -88,11 +140,13 @@ def decision_docx(plan, secondments):
     style = doc.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(13)
 
-    province = plan.province.name
+    issuer = _issuer(plan.province)
+    level, issuer_name, upper_name, _place = issuer
+    symbol = plain_text(plan.decision_symbol) or f"{BLANK}/{Plan.DECISION_SUFFIX}"
     start = min((s.start_date for s in secondments), default=plan.period_start)
     end = max((s.end_date for s in secondments), default=plan.period_start)
     _para(doc, _("DỰ THẢO"), bold=True, size=11, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _header(doc, province, plan.decision_number, start.year)
+    _header(doc, issuer, symbol, start.year)
     _para(doc, "", space_after=6)
     _para(doc, _("QUYẾT ĐỊNH"), bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(
@@ -105,7 +159,7 @@ def decision_docx(plan, secondments):
     )
     _para(
         doc,
-        _("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH %(p)s") % {"p": province.upper()},
+        _("CHỦ TỊCH ỦY BAN NHÂN DÂN %(p)s") % {"p": upper_name},
         bold=True,
         size=14,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -130,20 +184,21 @@ def decision_docx(plan, secondments):
     if len(secondments) == 1:
         s = secondments[0]
         who = _(
-            "Biệt phái ông/bà %(name)s, %(pos)s%(dept)s, đến công tác tại %(commune)s, lĩnh vực %(field)s, %(period)s."
+            "Biệt phái ông/bà %(name)s, %(pos)s, %(dept)s, đến công tác tại %(commune)s, lĩnh vực %(field)s, "
+            "%(period)s."
         ) % {
-            "name": s.staff.full_name,
-            "pos": (s.staff.position + ", ") if s.staff.position else "",
-            "dept": s.staff.department.name,
-            "commune": s.commune.name,
+            "name": plain_text(s.staff.full_name),
+            "pos": _position(s.staff),
+            "dept": plain_text(s.staff.department.name),
+            "commune": plain_text(s.commune.name),
             "field": field_label(s.field),
             "period": period,
         }
     else:
         who = _(
             "Biệt phái %(n)s công chức, viên chức (có danh sách kèm theo) đến công tác tại các xã, phường, đặc khu "
-            "trên địa bàn tỉnh, %(period)s."
-        ) % {"n": len(secondments), "period": period}
+            "trên địa bàn %(level)s, %(period)s."
+        ) % {"n": len(secondments), "level": level, "period": period}
     p = _para(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     run = p.add_run(_("Điều 1. "))
     run.bold = True
@@ -161,10 +216,11 @@ def decision_docx(plan, secondments):
     p.add_run(_("Điều 3. ")).bold = True
     p.add_run(
         _(
-            "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các cơ quan có người được biệt phái, "
-            "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu nơi đến và các ông, bà có tên tại Điều 1 chịu trách nhiệm "
-            "thi hành Quyết định này. Quyết định có hiệu lực kể từ ngày ký."
+            "Chánh Văn phòng Ủy ban nhân dân %(level)s, Giám đốc Sở Nội vụ, Thủ trưởng các cơ quan có người được biệt "
+            "phái, Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu nơi đến và các ông, bà có tên tại Điều 1 chịu trách "
+            "nhiệm thi hành Quyết định này. Quyết định có hiệu lực kể từ ngày ký."
         )
+        % {"level": level}
     )
 
     footer = doc.add_table(rows=1, cols=2)
@@ -190,8 +246,8 @@ def decision_docx(plan, secondments):
         )
         _para(
             doc,
-            _("(Kèm theo Quyết định số %(n)s/QĐ-UBND ngày …… của Chủ tịch Ủy ban nhân dân tỉnh %(p)s)")
-            % {"n": plan.decision_number or "……", "p": province},
+            _("(Kèm theo Quyết định số %(n)s ngày …… của Chủ tịch Ủy ban nhân dân %(p)s)")
+            % {"n": symbol, "p": issuer_name},
             italic=True,
             size=12,
             align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -215,11 +271,11 @@ def decision_docx(plan, secondments):
             cells = table.add_row().cells
             values = [
                 str(i),
-                s.staff.full_name,
-                s.staff.position,
-                s.staff.department.name,
-                s.commune.name,
-                field_label(s.field),
+                plain_text(s.staff.full_name),
+                _position(s.staff),
+                plain_text(s.staff.department.name),
+                plain_text(s.commune.name),
+                str(field_label(s.field)),
             ]
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.models import Department
@@ -109,7 +113,84 @@ class QuotaForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(province=province)
 
 
-class PlanForm(forms.ModelForm):
+# A plan's start may lie a little in the past: a decision signed late is often dated from the first of the month,
+# or from the day people actually went; a month covers that. A start further back, or more than a year ahead, is a
+# typing slip (2000 for 2026) — and the pool, the quotas and the needs a plan is solved on describe today anyway.
+START_PAST_DAYS = 31
+START_FUTURE_DAYS = 365
+MAX_MONTHS = 24
+MONTHS_ERROR = _("Thời hạn biệt phái từ 1 đến %(max)s tháng.") % {"max": MAX_MONTHS}
+
+
+def _label(name):
+    return capfirst(Plan._meta.get_field(name).verbose_name)
+
+
+def _months_field():
+    return forms.IntegerField(
+        label=_label("period_months"),
+        min_value=1,
+        max_value=MAX_MONTHS,
+        error_messages={"min_value": MONTHS_ERROR, "max_value": MONTHS_ERROR},
+    )
+
+
+class PlanLimits:
+    """What the plan forms (create, edit, copy) refuse: a total of nobody or more people than the province's active
+    pool holds, a start more than START_PAST_DAYS back or START_FUTURE_DAYS ahead, a period outside 1–24 months.
+
+    The limits are also put on the inputs (min/max) so the browser says so before sending.
+    """
+
+    def _set_limits(self, province, kept_start=None):
+        from .models import StaffMember
+
+        self.pool_size = StaffMember.objects.filter(province=province, is_active=True).count()
+        self.kept_start = kept_start  # an existing plan's start, kept as it is even if it is now far back
+        today = timezone.localdate()
+        self.earliest = today - timedelta(days=START_PAST_DAYS)
+        self.latest = today + timedelta(days=START_FUTURE_DAYS)
+        self.fields["total"].widget.attrs.update(min=1, max=max(self.pool_size, 1))
+        self.fields["period_start"].widget.attrs.update(
+            min=self.earliest.isoformat(), max=self.latest.isoformat()
+        )
+
+    def clean_total(self):
+        total = self.cleaned_data["total"]
+        if self.pool_size == 0:
+            raise forms.ValidationError(
+                _("Nguồn biệt phái chưa có ai: thêm cán bộ ở trang Nguồn cán bộ trước khi lập phương án.")
+            )
+        if not 1 <= total <= self.pool_size:
+            raise forms.ValidationError(
+                _("Tổng số người phải từ 1 đến %(n)s (số người đang có trong nguồn biệt phái).")
+                % {"n": self.pool_size}
+            )
+        return total
+
+    def clean_period_start(self):
+        return self._check_start(self.cleaned_data.get("period_start"))
+
+    def _check_start(self, start):
+        if start is None or start == self.kept_start:
+            return start
+        if start < self.earliest:
+            raise forms.ValidationError(
+                _("Ngày bắt đầu không được sớm hơn %(d)s (quá %(n)s ngày trước hôm nay).")
+                % {"d": date_format(self.earliest, "d/m/Y"), "n": START_PAST_DAYS}
+            )
+        if start > self.latest:
+            raise forms.ValidationError(
+                _("Ngày bắt đầu không được muộn hơn %(d)s (quá %(n)s ngày sau hôm nay).")
+                % {"d": date_format(self.latest, "d/m/Y"), "n": START_FUTURE_DAYS}
+            )
+        return start
+
+
+class PlanForm(PlanLimits, forms.ModelForm):
+    total = forms.IntegerField(label=_label("total"))
+    period_months = _months_field()
+
     class Meta:
         model = Plan
         fields = [
@@ -127,10 +208,34 @@ class PlanForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_limits(province, kept_start=self.instance.period_start if self.instance.pk else None)
 
-class CopyPlanForm(forms.Form):
+
+class CopyPlanForm(PlanLimits, forms.Form):
+    """Another scenario from a plan: its name and total, and its period (the plan's own unless changed)."""
+
     name = forms.CharField(label=_("Tên phương án mới"), max_length=150)
-    total = forms.IntegerField(label=_("Tổng số người"), min_value=0, max_value=100000)
+    total = forms.IntegerField(label=_("Tổng số người"))
+    period_start = forms.DateField(
+        label=_label("period_start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_months = _months_field()
+
+    def __init__(self, *args, plan, **kwargs):
+        # the plan page also shows the edit form, with the same fields: keep the ids apart
+        kwargs.setdefault("auto_id", "copy_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["period_months"].required = False
+        self.plan = plan
+        self._set_limits(plan.province)
+
+    def clean_period_start(self):
+        return self._check_start(self.cleaned_data.get("period_start") or self.plan.period_start)
+
+    def clean_period_months(self):
+        return self.cleaned_data.get("period_months") or self.plan.period_months
 
 
 class LockForm(forms.Form):
@@ -144,9 +249,21 @@ class LockForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    """The first step of approval: the decision number, then a confirmation of what approving will create."""
+
     decision_number = forms.CharField(
-        label=_("Số, ký hiệu quyết định (có thể bổ sung sau)"), max_length=60, required=False
+        label=_("Số, ký hiệu quyết định (có thể bổ sung sau)"),
+        max_length=60,
+        required=False,
+        help_text=_("Ví dụ: 125 hoặc 125/QĐ-UBND."),
     )
+
+
+class ConfirmApproveForm(ApproveForm):
+    """The confirmation itself: the decision number as shown, and which result the planner saw."""
+
+    decision_number = forms.CharField(max_length=60, required=False, widget=forms.HiddenInput)
+    result = forms.CharField(widget=forms.HiddenInput)
 
 
 class WeeklyReportForm(forms.ModelForm):

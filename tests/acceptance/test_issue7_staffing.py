@@ -64,7 +64,13 @@ def approved(client, demo, users, django_capture_on_commit_callbacks):
     assert "QA 260 người" in html(compare) and "QA 200 người" in html(compare)
 
     page = client.get(big.get_absolute_url())
-    done = submit(client, page, {"decision_number": ""}, action=f"/staffing/plans/{big.pk}/approve/")
+    # approving shows what it will create first; nothing happens until the planner confirms
+    confirmation = submit(client, page, {"decision_number": ""}, action=f"/staffing/plans/{big.pk}/approve/")
+    assert confirmation.status_code == 200 and "Xác nhận phê duyệt" in html(confirmation)
+    assert re.search(r"260</strong>\s*hồ sơ biệt phái", html(confirmation))
+    big.refresh_from_db()
+    assert big.status == "solved" and big.secondments.count() == 0
+    done = submit(client, confirmation, action=f"/staffing/plans/{big.pk}/approve/")
     assert done.status_code == 200
     big.refresh_from_db()
     assert big.status == "approved"

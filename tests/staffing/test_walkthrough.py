@@ -39,18 +39,23 @@ def test_home_affairs_to_weekly_report(
         "period_start": today,
         "period_months": 3,
     }
-    client.post("/staffing/plans/", {"name": "260 người", "total": 260, **params})
-    big = Plan.objects.get(name="260 người")
+    # the pool holds 11 people: a plan may ask for at most that many
+    client.post("/staffing/plans/", {"name": "10 người", "total": 10, **params})
+    big = Plan.objects.get(name="10 người")
     client.post(f"/staffing/plans/{big.pk}/locks/", {"kind": "must_send", "staff_code": secondee.code})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/staffing/plans/{big.pk}/run/")
-    client.post(f"/staffing/plans/{big.pk}/copy/", {"name": "200 người", "total": 200})
-    small = Plan.objects.get(name="200 người")
+    client.post(f"/staffing/plans/{big.pk}/copy/", {"name": "8 người", "total": 8})
+    small = Plan.objects.get(name="8 người")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/staffing/plans/{small.pk}/run/")
     compare = client.get("/staffing/plans/compare/", {"ids": [big.pk, small.pk]})
-    assert compare.status_code == 200 and "260 người" in compare.content.decode()
-    assert client.post(f"/staffing/plans/{big.pk}/approve/", {"decision_number": ""}).status_code == 302
+    assert compare.status_code == 200 and "10 người" in compare.content.decode()
+    big.refresh_from_db()
+    confirmation = client.get(f"/staffing/plans/{big.pk}/approve/").content.decode()
+    assert f"{big.assignments.count()} hồ sơ biệt phái" in confirmation.replace("</strong> ", " ")
+    approve = {"decision_number": "", "result": big.result_stamp}
+    assert client.post(f"/staffing/plans/{big.pk}/approve/", approve).status_code == 302
 
     mine = Secondment.objects.get(staff=secondee)
     assert mine.status == "active"

@@ -1,5 +1,8 @@
 """Secondment plans (scenarios), their locks and their optimal assignments."""
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -62,6 +65,9 @@ class Plan(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     decision_number = models.CharField(_("số, ký hiệu quyết định"), max_length=60, blank=True)
 
+    # The symbol of a decision signed by the People's Committee chair, printed after the number.
+    DECISION_SUFFIX = "QĐ-UBND"
+
     objects = PlanningQuerySet.as_manager()
 
     class Meta:
@@ -91,8 +97,34 @@ class Plan(models.Model):
         return labels.get(self.solver_status, self.solver_status)
 
     @property
+    def approval_refusal(self):
+        """Why this plan cannot be approved now ("" when it can): it must be solved, with a result, sending someone."""
+        if self.status != self.Status.SOLVED or self.solver_status not in ("optimal", "feasible"):
+            return _("Chỉ phê duyệt được phương án đã giải xong và có kết quả.")
+        if not self.assignments.exists():
+            return _(
+                "Phương án không cử ai nên không có gì để phê duyệt: bổ sung nhu cầu hoặc nguồn cán bộ rồi giải lại."
+            )
+        return ""
+
+    @property
     def can_approve(self):
-        return self.status == self.Status.SOLVED and self.solver_status in ("optimal", "feasible")
+        return not self.approval_refusal
+
+    @property
+    def result_stamp(self):
+        """Identifies the result a planner looked at: a confirmation is only good for the result it showed."""
+        return self.solved_at.isoformat() if self.solved_at else ""
+
+    @property
+    def decision_symbol(self):
+        """The decision's number and symbol as printed ("125/QĐ-UBND"), whether the planner typed "125", the whole
+        symbol, or "Số: 125/QĐ-UBND"; "" while there is no number yet."""
+        number = unicodedata.normalize("NFC", " ".join(self.decision_number.split()))
+        number = re.sub(r"^s[ốo](\s*[:.]\s*|\s+)", "", number, flags=re.IGNORECASE)
+        if not number or "/" in number:
+            return number
+        return f"{number}/{self.DECISION_SUFFIX}"
 
 
 class PlanLock(models.Model):

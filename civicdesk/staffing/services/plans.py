@@ -30,23 +30,36 @@ PLAN_PARAMS = (
 )
 
 
+def _check_params(plan):
+    """What makes no plan at all, whoever asks (page, API, command). The page's form checks more, against today and
+    the pool (`forms.PlanLimits`); here only what does not depend on the day: a plan sends somebody."""
+    if plan.total is not None and plan.total < 1:
+        raise ValidationError({"total": _("Tổng số người phải ít nhất là 1.")})
+    plan.full_clean()
+
+
 @transaction.atomic
 def create_plan(actor, province, **params):
     """Create a draft scenario with the issue's parameters (total, distance weight, max per commune, …)."""
     require_planner(actor, province)
     plan = Plan(province=province, created_by=actor, **{k: v for k, v in params.items() if k in PLAN_PARAMS})
-    plan.full_clean()
+    _check_params(plan)
     plan.save()
     audit.record(actor, audit.Action.CREATE, plan, changes={k: str(v) for k, v in params.items()})
     return plan
 
 
 @transaction.atomic
-def copy_plan(actor, plan, *, name, total):
-    """A new draft scenario with the same parameters and locks as `plan` but another name and total."""
+def copy_plan(actor, plan, *, name, total, period_start=None, period_months=None):
+    """A new draft scenario with the same parameters and locks as `plan` but another name and total (and, when
+    given, another period)."""
     require_planner(actor, plan.province)
     params = {k: getattr(plan, k) for k in PLAN_PARAMS}
     params.update(name=name, total=total)
+    if period_start is not None:
+        params["period_start"] = period_start
+    if period_months is not None:
+        params["period_months"] = period_months
     new = create_plan(actor, plan.province, **params)
     PlanLock.objects.bulk_create(
         PlanLock(
@@ -73,7 +86,7 @@ def update_plan(actor, plan, **params):
     """Change a draft's parameters; a solved plan returns to draft (its result no longer matches)."""
     _editable(actor, plan)
     changes = audit.diff(plan, params, PLAN_PARAMS)
-    plan.full_clean()
+    _check_params(plan)
     if changes and plan.status != Plan.Status.DRAFT:
         _reset(plan)
     plan.save()
@@ -362,15 +375,26 @@ def record_result(plan, inp, result):
 
 
 @transaction.atomic
-def approve_plan(actor, plan, *, decision_number=""):
+def approve_plan(actor, plan, *, decision_number="", seen_result=None):
     """Approve a solved plan: every assignment becomes a secondment record for the plan's period.
 
-    Refused if someone in the plan is already seconded (planned or active) during that period.
+    Refused if the plan is not solved or sends nobody (`Plan.approval_refusal`), if someone in the plan is already
+    seconded (planned or active) during that period, and — when `seen_result` (the `Plan.result_stamp` the planner
+    confirmed) is given — if the plan was solved again since: a confirmation only holds for the numbers it showed.
     """
     require_planner(actor, plan.province)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.can_approve:
-        raise ValidationError(_("Chỉ phê duyệt được phương án đã giải xong và có kết quả."))
+    refusal = plan.approval_refusal
+    if refusal:
+        raise ValidationError(refusal, code="not_approvable")
+    if seen_result is not None and seen_result != plan.result_stamp:
+        raise ValidationError(
+            _(
+                "Phương án vừa được giải lại sau khi anh/chị xem bảng xác nhận, nên số liệu đã khác: "
+                "hãy xem lại rồi xác nhận lần nữa."
+            ),
+            code="stale",
+        )
     start = plan.period_start
     end = period_end(start, plan.period_months)
     assignments = list(plan.assignments.select_related("staff", "commune"))
