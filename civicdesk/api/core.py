@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from .base import answers
+
 router = Router(tags=["core"])
 
 
@@ -13,7 +15,7 @@ class MeOut(Schema):
     department: str | None
 
 
-@router.get("/me", response=MeOut, summary="Người dùng hiện tại")
+@router.get("/me", response=answers(MeOut), summary="Người dùng hiện tại")
 def me(request):
     user = request.user
     return {

@@ -4,6 +4,8 @@ from ninja import Router, Schema, Status
 from civicdesk.geo import services
 from civicdesk.geo.models import Commune, Hamlet
 
+from .base import answers
+
 router = Router(tags=["geo"])
 
 
@@ -44,7 +46,9 @@ def _commune_out(c):
     }
 
 
-@router.get("/communes", response=list[CommuneOut], summary="Đơn vị cấp xã mà người dùng được xem")
+@router.get(
+    "/communes", response=answers(list[CommuneOut], 422), summary="Đơn vị cấp xã mà người dùng được xem"
+)
 def list_communes(request, province: int | None = None):
     qs = Commune.objects.visible_to(request.user).select_related("province")
     if province:
@@ -52,20 +56,20 @@ def list_communes(request, province: int | None = None):
     return [_commune_out(c) for c in qs]
 
 
-@router.get("/communes/{code}", response=CommuneOut)
+@router.get("/communes/{code}", response=answers(CommuneOut, 404, 422))
 def get_commune(request, code: int):
     return _commune_out(
         get_object_or_404(Commune.objects.visible_to(request.user).select_related("province"), code=code)
     )
 
 
-@router.get("/communes/{code}/hamlets", response=list[HamletOut])
+@router.get("/communes/{code}/hamlets", response=answers(list[HamletOut], 404, 422))
 def list_hamlets(request, code: int):
     commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
     return list(commune.hamlets.all())
 
 
-@router.post("/communes/{code}/hamlets", response={201: HamletOut})
+@router.post("/communes/{code}/hamlets", response=answers({201: HamletOut}, 400, 403, 404, 422))
 def create_hamlet(request, code: int, payload: HamletIn):
     commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
     return Status(201, services.add_hamlet(request.user, commune, **payload.dict()))

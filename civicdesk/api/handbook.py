@@ -4,12 +4,14 @@ experts, province admins) also the drafts and reviews in their scope, filterable
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from civicdesk.handbook import queries
 from civicdesk.handbook.permissions import is_editor
 from civicdesk.handbook.records import export_data
+
+from .base import Paging, answers
 
 router = Router(tags=["handbook"])
 
@@ -142,32 +144,33 @@ def _base(request, kind, status):
     return qs
 
 
-def _search(request, kind, qs, q, limit, offset):
+def _search(request, kind, qs, q, paging):
     if not q:
-        return list(qs[offset : offset + limit])
+        return list(paging.page(qs))
     allowed = set(qs.values_list("pk", flat=True))
-    hits = queries.search(q, request.user, offset + limit, kinds=[kind])
-    return [h.record for h in hits if h.record.pk in allowed][offset : offset + limit]
+    hits = queries.search(q, request.user, paging.end, kinds=[kind])
+    return paging.page([h.record for h in hits if h.record.pk in allowed])
 
 
 @router.get(
-    "/procedures", response=list[ProcedureSummary], summary="Thủ tục hành chính (lọc theo lĩnh vực, từ khóa)"
+    "/procedures",
+    response=answers(list[ProcedureSummary], 422),
+    summary="Thủ tục hành chính (lọc theo lĩnh vực, từ khóa)",
 )
 def list_procedures(
     request,
+    paging: Query[Paging],
     field: str | None = None,
     q: str | None = None,
     level: str | None = None,
     status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
 ):
     qs = _base(request, "procedure", status).select_related("field").order_by("field__order", "code")
     if field:
         qs = qs.filter(field__code=field)
     if level:
         qs = qs.filter(level=level)
-    records = _search(request, "procedure", qs, q, min(max(limit, 1), 500), max(offset, 0))
+    records = _search(request, "procedure", qs, q, paging)
     return [
         {
             "code": p.code,
@@ -185,7 +188,7 @@ def list_procedures(
 
 @router.get(
     "/procedures/{code}",
-    response=ProcedureOut,
+    response=answers(ProcedureOut, 404),
     by_alias=True,
     summary="Một thủ tục, đủ các trường của CSDL quốc gia",
 )
@@ -195,23 +198,24 @@ def get_procedure(request, code: str):
 
 
 @router.get(
-    "/guides", response=list[GuideSummary], summary="Hướng dẫn (lọc theo cẩm nang, đối tượng, từ khóa)"
+    "/guides",
+    response=answers(list[GuideSummary], 422),
+    summary="Hướng dẫn (lọc theo cẩm nang, đối tượng, từ khóa)",
 )
 def list_guides(
     request,
+    paging: Query[Paging],
     handbook: str | None = None,
     audience: str | None = None,
     q: str | None = None,
     status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
 ):
     qs = _base(request, "guide", status).order_by("handbook", "title")
     if handbook:
         qs = qs.filter(handbook=handbook)
     if audience:
         qs = qs.filter(audience__in=[audience, "both"])
-    records = _search(request, "guide", qs, q, min(max(limit, 1), 500), max(offset, 0))
+    records = _search(request, "guide", qs, q, paging)
     return [
         {
             "slug": g.slug,
@@ -226,32 +230,31 @@ def list_guides(
     ]
 
 
-@router.get("/guides/{slug}", response=GuideOut)
+@router.get("/guides/{slug}", response=answers(GuideOut, 404))
 def get_guide(request, slug: str):
     qs = _base(request, "guide", None).prefetch_related("related_procedures")
     return _full(get_object_or_404(qs, slug=slug))
 
 
-@router.get("/faqs", response=list[FaqSummary], summary="Hỏi đáp (lọc theo lĩnh vực, từ khóa)")
+@router.get("/faqs", response=answers(list[FaqSummary], 422), summary="Hỏi đáp (lọc theo lĩnh vực, từ khóa)")
 def list_faqs(
     request,
+    paging: Query[Paging],
     field: str | None = None,
     q: str | None = None,
     status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
 ):
     qs = _base(request, "faq", status).select_related("field").order_by("question")
     if field:
         qs = qs.filter(field__code=field)
-    records = _search(request, "faq", qs, q, min(max(limit, 1), 500), max(offset, 0))
+    records = _search(request, "faq", qs, q, paging)
     return [
         {"slug": f.slug, "question": f.question, "field": f.field.code if f.field_id else None, **_meta(f)}
         for f in records
     ]
 
 
-@router.get("/faqs/{slug}", response=FaqOut)
+@router.get("/faqs/{slug}", response=answers(FaqOut, 404))
 def get_faq(request, slug: str):
     qs = _base(request, "faq", None).select_related("field").prefetch_related("related_procedures")
     return _full(get_object_or_404(qs, slug=slug))

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema, Status
 
 from civicdesk.handbook.models import Field
 from civicdesk.hotline import services
@@ -17,6 +18,8 @@ from civicdesk.hotline.models import Message, Ticket
 from civicdesk.hotline.models.teams import Urgency
 from civicdesk.hotline.services.permissions import COMMUNE_ACTORS, can_answer
 from civicdesk.hotline.services.routing import routing_table
+
+from .base import Paging, answers, error
 
 router = Router(tags=["hotline"])
 
@@ -33,10 +36,14 @@ class PersonOut(Schema):
 
 
 class TicketIn(Schema):
-    title: str
-    body: str
-    field: str | None = None
-    urgency: str = Urgency.NORMAL
+    title: str = SchemaField(
+        max_length=Ticket._meta.get_field("title").max_length, examples=["Khai sinh có yếu tố nước ngoài"]
+    )
+    body: str = SchemaField(
+        examples=["Mẹ là công dân Việt Nam, cha là người nước ngoài: xã có đăng ký không?"]
+    )
+    field: str | None = SchemaField(None, examples=["ho_tich"])
+    urgency: str = SchemaField(Urgency.NORMAL, examples=[Urgency.NORMAL])
 
 
 class TicketOut(Schema):
@@ -117,7 +124,7 @@ def _visible(request):
     return Ticket.objects.visible_to(request.user).select_related("commune", "field", "team", "assignee")
 
 
-@router.get("/fields", response=list[FieldOut], summary="Mã lĩnh vực và nhóm nhận câu hỏi của tỉnh")
+@router.get("/fields", response=answers(list[FieldOut]), summary="Mã lĩnh vực và nhóm nhận câu hỏi của tỉnh")
 def list_fields(request):
     province = request.user.province
     if province is None:
@@ -143,15 +150,17 @@ def list_fields(request):
     ]
 
 
-@router.get("/tickets", response=list[TicketOut], summary="Câu hỏi người dùng được xem")
-def list_tickets(request, status: str | None = None, limit: int = 50):
+@router.get("/tickets", response=answers(list[TicketOut], 422), summary="Câu hỏi người dùng được xem")
+def list_tickets(request, paging: Query[Paging], status: str | None = None):
     qs = _visible(request)
     if status:
         qs = qs.filter(status=status)
-    return [_ticket_out(t) for t in qs[: max(1, min(limit, 200))]]
+    return [_ticket_out(t) for t in paging.page(qs.order_by("-created_at", "-id"))]
 
 
-@router.post("/tickets", response={201: TicketOut}, summary="Cán bộ cấp xã gửi câu hỏi")
+@router.post(
+    "/tickets", response=answers({201: TicketOut}, 400, 403, 422), summary="Cán bộ cấp xã gửi câu hỏi"
+)
 def create_ticket(request, payload: TicketIn):
     if request.user.role not in COMMUNE_ACTORS:
         # Phone calls are logged on the operator's page; the API files a commune official's own question.
@@ -172,7 +181,7 @@ def create_ticket(request, payload: TicketIn):
     return Status(201, _ticket_out(_visible(request).get(pk=ticket.pk)))
 
 
-@router.get("/tickets/{ticket_id}", response=TicketDetailOut)
+@router.get("/tickets/{ticket_id}", response=answers(TicketDetailOut, 404, 422))
 def get_ticket(request, ticket_id: int):
     ticket = get_object_or_404(_visible(request), pk=ticket_id)
     messages = ticket.messages.select_related("author")
@@ -195,19 +204,25 @@ def get_ticket(request, ticket_id: int):
     }
 
 
-@router.post("/tickets/{ticket_id}/claim", response=TicketOut, summary="Chuyên viên nhận xử lý")
+@router.post(
+    "/tickets/{ticket_id}/claim",
+    response=answers(TicketOut, 403, 404, 409, 422),
+    summary="Chuyên viên nhận xử lý",
+)
 def claim_ticket(request, ticket_id: int):
     ticket = get_object_or_404(_visible(request), pk=ticket_id)
     try:
         services.claim(request.user, ticket)
     except services.AlreadyClaimed as exc:
-        from civicdesk.api.base import error
-
         return error(request, 409, "conflict", " ".join(exc.messages))
     return _ticket_out(_visible(request).get(pk=ticket.pk))
 
 
-@router.post("/tickets/{ticket_id}/replies", response={201: MessageOut}, summary="Trả lời hoặc trao đổi thêm")
+@router.post(
+    "/tickets/{ticket_id}/replies",
+    response=answers({201: MessageOut}, 400, 403, 404, 422),
+    summary="Trả lời hoặc trao đổi thêm",
+)
 def reply_ticket(request, ticket_id: int, payload: ReplyIn):
     ticket = get_object_or_404(_visible(request), pk=ticket_id)
     message = services.reply(

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from civicdesk.core import audit
 from civicdesk.geo.models import Province
@@ -15,7 +15,7 @@ from civicdesk.handbook.models import Procedure
 from civicdesk.servicedesk import kpi, links, services
 from civicdesk.servicedesk.models import Dossier
 
-from .base import error
+from .base import Paging, answers, error
 
 router = Router(tags=["servicedesk"])
 
@@ -43,15 +43,20 @@ class DossierOut(Schema):
     applicant_phone: str | None = None
 
 
+def _column(name):
+    """The length of Dossier's column: longer text must be a 422 here, not a DataError on PostgreSQL."""
+    return Dossier._meta.get_field(name).max_length
+
+
 class DossierIn(Schema):
-    procedure_code: str
-    present: list[int]
-    applicant_name: str
-    applicant_id_number: str
-    applicant_phone: str
-    channel: str = "truc_tiep"
+    procedure_code: str = Field(examples=["HT-001"])
+    present: list[int] = Field(description="Số thứ tự (từ 0) các thành phần hồ sơ đã nộp.", examples=[[0, 1]])
+    applicant_name: str = Field(max_length=_column("applicant_name"), examples=["Ka Huệ"])
+    applicant_id_number: str = Field(examples=["068190001234"])
+    applicant_phone: str = Field(examples=["0912 345 678"])
+    channel: str = Field("truc_tiep", examples=["truc_tiep"])
     appointment_at: datetime | None = None
-    note: str = ""
+    note: str = Field("", max_length=_column("note"))
 
 
 class TransitionIn(Schema):
@@ -108,16 +113,17 @@ def _scoped(request):
 
 
 @router.get(
-    "/dossiers", response=list[DossierOut], summary="Hồ sơ người dùng được xem (không kèm dữ liệu cá nhân)"
+    "/dossiers",
+    response=answers(list[DossierOut], 422),
+    summary="Hồ sơ người dùng được xem (không kèm dữ liệu cá nhân)",
 )
 def list_dossiers(
     request,
+    paging: Query[Paging],
     commune: int | None = None,
     status: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    limit: int = 100,
-    offset: int = 0,
 ):
     qs = _scoped(request)
     if commune:
@@ -128,16 +134,15 @@ def list_dossiers(
         qs = qs.filter(received_date__gte=date_from)
     if date_to:
         qs = qs.filter(received_date__lte=date_to)
-    limit = max(1, min(limit, 500))
-    return [_out(request, d) for d in qs.order_by("-received_at", "-id")[offset : offset + limit]]
+    return [_out(request, d) for d in paging.page(qs.order_by("-received_at", "-id"))]
 
 
-@router.get("/dossiers/{code}", response=DossierOut)
+@router.get("/dossiers/{code}", response=answers(DossierOut, 404))
 def get_dossier(request, code: str):
     return _out(request, get_object_or_404(_scoped(request), code=code), detail=True)
 
 
-@router.post("/dossiers", response={201: DossierOut})
+@router.post("/dossiers", response=answers({201: DossierOut}, 400, 403, 404, 422))
 def create_dossier(request, payload: DossierIn):
     """Check the components and register; missing required components answer 422 `incomplete`."""
     user = request.user
@@ -172,7 +177,7 @@ def create_dossier(request, payload: DossierIn):
     return Status(201, _out(request, dossier, detail=True))
 
 
-@router.post("/dossiers/{code}/transitions/{action}", response=DossierOut)
+@router.post("/dossiers/{code}/transitions/{action}", response=answers(DossierOut, 400, 403, 404, 422))
 def transition(request, code: str, action: str, payload: TransitionIn):
     dossier = get_object_or_404(_scoped(request), code=code)
     if action not in services.ACTIONS:
@@ -191,7 +196,11 @@ def transition(request, code: str, action: str, payload: TransitionIn):
     return _out(request, get_object_or_404(_scoped(request), code=code), detail=True)
 
 
-@router.get("/kpi", summary="Chỉ số theo Quyết định 766 (như `civicdesk kpi --json`)")
+@router.get(
+    "/kpi",
+    response=answers(dict, 403, 404, 422),
+    summary="Chỉ số theo Quyết định 766 (như `civicdesk kpi --json`)",
+)
 def kpi_report(request, province: int, date_from: date, date_to: date):
     user = request.user
     unit = get_object_or_404(Province, code=province)

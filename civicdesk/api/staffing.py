@@ -4,12 +4,14 @@ reports for the people concerned. Same access rules as the pages (planning data:
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from civicdesk.staffing import services
 from civicdesk.staffing.access import require_planner
 from civicdesk.staffing.models import Need, Plan, Secondment
 from civicdesk.staffing.queries import commune_gap_table, default_weights
+
+from .base import answers
 
 router = Router(tags=["staffing"])
 
@@ -40,12 +42,12 @@ class GapOut(Schema):
 
 
 class PlanIn(Schema):
-    name: str
-    total: int
+    name: str = Field(examples=["Biệt phái quý I"])
+    total: int = Field(examples=[3])
     distance_weight: float = 0.01
     max_per_commune: int = 4
     time_limit: int = 60
-    period_start: date
+    period_start: date = Field(examples=["2026-01-05"])
     period_months: int = 3
 
 
@@ -83,7 +85,7 @@ class JobOut(Schema):
 
 
 class ApproveIn(Schema):
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=Plan._meta.get_field("decision_number").max_length)
 
 
 class SecondmentOut(Schema):
@@ -113,7 +115,9 @@ class ReportOut(Schema):
     dossiers_helped: int
 
 
-@router.get("/needs", response=list[NeedOut], summary="Bảng nhu cầu (chỉ Sở Nội vụ, quản trị tỉnh)")
+@router.get(
+    "/needs", response=answers(list[NeedOut], 403), summary="Bảng nhu cầu (chỉ Sở Nội vụ, quản trị tỉnh)"
+)
 def list_needs(request):
     _province(request)
     return [
@@ -129,7 +133,7 @@ def list_needs(request):
     ]
 
 
-@router.get("/gaps", response=list[GapOut], summary="Điểm thiếu hụt và các thành phần")
+@router.get("/gaps", response=answers(list[GapOut], 403, 422), summary="Điểm thiếu hụt và các thành phần")
 def list_gaps(request, commune: int | None = None):
     province = _province(request)
     out = []
@@ -169,19 +173,19 @@ def _plan_out(plan, with_assignments=False):
     return data
 
 
-@router.get("/plans", response=list[PlanOut])
+@router.get("/plans", response=answers(list[PlanOut], 403))
 def list_plans(request):
     _province(request)
     return [_plan_out(p) for p in Plan.objects.visible_to(request.user)]
 
 
-@router.post("/plans", response={201: PlanOut})
+@router.post("/plans", response=answers({201: PlanOut}, 400, 403, 422))
 def create_plan(request, payload: PlanIn):
     province = _province(request)
     return Status(201, _plan_out(services.create_plan(request.user, province, **payload.dict())))
 
 
-@router.get("/plans/{plan_id}", response=PlanDetailOut)
+@router.get("/plans/{plan_id}", response=answers(PlanDetailOut, 403, 404, 422))
 def get_plan(request, plan_id: int):
     _province(request)
     return _plan_out(
@@ -189,7 +193,11 @@ def get_plan(request, plan_id: int):
     )
 
 
-@router.post("/plans/{plan_id}/run", response={202: JobOut}, summary="Giải phương án (tác vụ nền)")
+@router.post(
+    "/plans/{plan_id}/run",
+    response=answers({202: JobOut}, 403, 404, 422),
+    summary="Giải phương án (tác vụ nền)",
+)
 def run_plan(request, plan_id: int):
     _province(request)
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
@@ -197,7 +205,7 @@ def run_plan(request, plan_id: int):
     return Status(202, {"job_id": str(job.pk), "url": f"/jobs/{job.pk}/"})
 
 
-@router.post("/plans/{plan_id}/approve", response=PlanOut)
+@router.post("/plans/{plan_id}/approve", response=answers(PlanOut, 400, 403, 404, 422))
 def approve_plan(request, plan_id: int, payload: ApproveIn):
     _province(request)
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
@@ -219,13 +227,17 @@ def _secondment_out(s):
     }
 
 
-@router.get("/secondments", response=list[SecondmentOut], summary="Biệt phái mà người dùng được xem")
+@router.get("/secondments", response=answers(list[SecondmentOut]), summary="Biệt phái mà người dùng được xem")
 def list_secondments(request):
     rows = Secondment.objects.visible_to(request.user).select_related("staff", "staff__department", "commune")
     return [_secondment_out(s) for s in rows]
 
 
-@router.post("/secondments/{secondment_id}/reports", response={201: ReportOut}, summary="Gửi báo cáo tuần")
+@router.post(
+    "/secondments/{secondment_id}/reports",
+    response=answers({201: ReportOut}, 400, 403, 404, 422),
+    summary="Gửi báo cáo tuần",
+)
 def file_report(request, secondment_id: int, payload: ReportIn):
     s = get_object_or_404(
         Secondment.objects.visible_to(request.user).select_related("staff"), pk=secondment_id

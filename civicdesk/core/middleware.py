@@ -52,7 +52,7 @@ class ControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") and self._carries_credentials(request):
             problem = self._problem(request)
             if problem is not None:
                 from django.http import JsonResponse
@@ -69,6 +69,16 @@ class ControlCharactersMiddleware:
         return self.get_response(request)
 
     @staticmethod
+    def _carries_credentials(request):
+        """Only a caller who could be let in gets the 422: an anonymous one gets the API's 401 as for any call."""
+        user = getattr(request, "user", None)
+        return bool(
+            (user is not None and user.is_authenticated)
+            or request.META.get("HTTP_AUTHORIZATION")
+            or request.META.get("HTTP_X_API_KEY")
+        )
+
+    @staticmethod
     def _problem(request):
         import json
 
@@ -83,9 +93,19 @@ class ControlCharactersMiddleware:
             except (ValueError, UnicodeDecodeError):
                 return None  # malformed JSON: the API answers that itself
             return find_control_characters(data)
-        for key, values in request.POST.lists() if request.method == "POST" else ():
-            if any(has_control_characters(v) for v in values):
-                return key
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            from django.http.multipartparser import MultiPartParserError
+
+            try:
+                fields = list(request.POST.lists())
+            except MultiPartParserError:
+                return None  # a broken body: the API answers that itself, in its own error shape
+            for key, values in fields:
+                if any(has_control_characters(v) for v in values):
+                    return key
         return None
 
 

@@ -87,3 +87,8 @@ def test_every_text_field_of_every_form_of_ours_has_the_check():
                     continue
                 missing.append(f"{module.__name__}.{name}.{field_name}")
     assert not missing, missing
+
+
+def test_an_anonymous_api_caller_gets_401_whatever_it_sends(client, db):
+    response = client.post("/api/assistant/ask", {"q": "a\x00b"}, content_type="application/json")
+    assert response.status_code == 401
