@@ -284,12 +284,17 @@ POOL_COLUMNS = [
     "home_label",
     "experience_years",
     "available_from",
+    "position",
 ]
+# Ranks (ngạch, chức vụ) with how often they occur in the demo pool; drawn from a generator of their own so adding
+# them left every other value of the pool as it was.
+POSITIONS = [("Chuyên viên", 60), ("Chuyên viên chính", 25), ("Phó Trưởng phòng", 10), ("Trưởng phòng", 5)]
 
 
 def pool_rows(departments, today):
     """The generated pool as CSV rows (POOL_COLUMNS); `today` is the demo's anchor day."""
     rng = random.Random(SEED)
+    ranks = random.Random(SEED + 2)
     rows = []
     for code, size, _quota, fields in POOL:
         if code not in departments:
@@ -320,6 +325,7 @@ def pool_rows(departments, today):
                     label,
                     rng.randint(2, 25),
                     available_from,
+                    ranks.choices([p for p, _w in POSITIONS], weights=[w for _p, w in POSITIONS])[0],
                 ]
             )
     return rows

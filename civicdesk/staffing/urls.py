@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_update, name="plan_update"),
     path("plans/<int:pk>/run/", views.plan_run, name="plan_run"),
+    path("plans/<int:pk>/reset/", views.plan_reset, name="plan_reset"),
     path("plans/<int:pk>/locks/", views.plan_lock_add, name="plan_lock_add"),
     path("plans/<int:pk>/locks/<int:lock_id>/delete/", views.plan_lock_delete, name="plan_lock_delete"),
     path("plans/<int:pk>/copy/", views.plan_copy, name="plan_copy"),

@@ -387,6 +387,7 @@ SWEEP = {
     "staffing:plan_detail": (lambda o: {"pk": o.plan.pk}, BOTH),
     "staffing:plan_update": (lambda o: {"pk": o.plan.pk}, BOTH),
     "staffing:plan_run": (lambda o: {"pk": o.plan.pk}, BOTH),
+    "staffing:plan_reset": (lambda o: {"pk": o.plan.pk}, BOTH),
     "staffing:plan_lock_add": (lambda o: {"pk": o.plan.pk}, BOTH),
     "staffing:plan_lock_delete": (lambda o: {"pk": o.plan.pk, "lock_id": o.lock.pk}, BOTH),
     "staffing:plan_copy": (lambda o: {"pk": o.plan.pk}, BOTH),

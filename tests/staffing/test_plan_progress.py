@@ -97,3 +97,30 @@ def test_a_planner_of_another_province_gets_404(client_for, running, other_provi
     other = UserFactory(role="home_affairs_planner", province=other_province_commune.province)
     assert poll(client_for(other), running).status_code == 404
     assert Plan.objects.get(pk=running.pk).status == "running"
+
+
+def test_a_plan_whose_solve_job_crashed_can_go_back_to_draft(client_for, noi, needs, pool, lam_dong):
+    from civicdesk.core.models import Job
+    from civicdesk.staffing.models import Plan
+
+    from .factories import PlanFactory
+
+    plan = PlanFactory(province=lam_dong, total=2)
+    plan.job = Job.objects.create(
+        kind="staffing.plan", title="x", created_by=noi, status="failed", error="boom"
+    )
+    plan.status = Plan.Status.RUNNING
+    plan.save()
+    client = client_for(noi)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert f"/staffing/plans/{plan.pk}/reset/" in page
+    client.post(f"/staffing/plans/{plan.pk}/reset/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
+    # While a job still runs, nothing is reset.
+    plan.job = Job.objects.create(kind="staffing.plan", title="y", created_by=noi, status="running")
+    plan.status = Plan.Status.RUNNING
+    plan.save()
+    client.post(f"/staffing/plans/{plan.pk}/reset/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.RUNNING

@@ -96,3 +96,19 @@ def test_quotas_by_form_and_csv(client_for, noi, tu_phap, nnmt):
         "tu-phap": 12,
         "nong-nghiep-moi-truong": 5,
     }
+
+
+def test_a_reimport_without_an_optional_column_keeps_what_the_pool_holds(noi, lam_dong, tu_phap):
+    from civicdesk.staffing import services
+    from civicdesk.staffing.models import StaffMember
+
+    head = "staff_id,full_name,department,fields,home_lat,home_lon"
+    full = f"{head},position,languages\nTP1,Lê Pháp,tu-phap,ho_tich,11.9,108.4,Chuyên viên chính,Tiếng Việt;K'Ho\n"
+    assert services.import_staff(noi, lam_dong, full).ok
+    assert services.import_staff(noi, lam_dong, f"{head}\nTP1,Lê Văn Pháp,tu-phap,ho_tich,11.9,108.4\n").ok
+    member = StaffMember.objects.get(code="TP1")
+    assert member.full_name == "Lê Văn Pháp"  # what the file has is updated
+    assert member.position == "Chuyên viên chính" and member.languages == [
+        "Tiếng Việt",
+        "K'Ho",
+    ]  # the rest kept

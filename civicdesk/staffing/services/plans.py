@@ -445,3 +445,19 @@ def plans_for_comparison(user, ids):
         )
     }
     return [plans[i] for i in ids if i in plans]
+
+
+@transaction.atomic
+def abandon_failed_run(actor, plan):
+    """A solve job that crashed left the plan "running" for good: put it back to draft so it can be solved again.
+
+    Refused while the job is still queued or running (its result would then land on a draft)."""
+    require_planner(actor, plan.province)
+    plan = Plan.objects.select_for_update().select_related("job").get(pk=plan.pk)
+    if plan.status != Plan.Status.RUNNING or (plan.job is not None and plan.job.status != "failed"):
+        raise ValidationError(_("Chỉ đặt lại được phương án có lần giải bị lỗi."))
+    _reset(plan)
+    plan.save()
+    audit.record(actor, audit.Action.TRANSITION, plan, changes={"status": ["running", "draft"]},
+                 reason="solve job failed")  # fmt: skip
+    return plan

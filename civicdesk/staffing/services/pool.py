@@ -91,6 +91,22 @@ def _date(row, column, line, errors):
         return None
 
 
+def _optional_columns(row, line, errors):
+    """The optional columns the file has. One it lacks leaves what the pool already holds: re-importing a list
+    without positions must not blank everyone's position."""
+    readers = {
+        "position": lambda: row["position"],
+        "experience_years": lambda: number(
+            row, "experience_years", line, errors, integer=True, hi=50, default=0
+        ),
+        "languages": lambda: [x for x in row["languages"].split(";") if x.strip()],
+        "home_label": lambda: row["home_label"],
+        "available_from": lambda: _date(row, "available_from", line, errors),
+        "available_until": lambda: _date(row, "available_until", line, errors),
+    }
+    return {name: read() for name, read in readers.items() if name in row}
+
+
 def import_staff(actor, province, text):
     """Import the staff pool (staff_id, full_name, department, fields, home_lat, home_lon + optional columns).
 
@@ -140,14 +156,9 @@ def import_staff(actor, province, text):
             "fields": fields,
             "home_lat": lat,
             "home_lon": lon,
-            "position": row.get("position", ""),
-            "experience_years": number(row, "experience_years", line, errs, integer=True, hi=50, default=0),
-            "languages": [x for x in row.get("languages", "").split(";") if x.strip()],
-            "home_label": row.get("home_label", ""),
-            "available_from": _date(row, "available_from", line, errs),
-            "available_until": _date(row, "available_until", line, errs),
             "is_active": True,
         }
+        data.update(_optional_columns(row, line, errs))
         parsed.append((code, data))
     if not rows and not report.errors:
         report.errors.append(_("Tệp không có dòng dữ liệu nào."))
@@ -167,7 +178,9 @@ def import_staff(actor, province, text):
                     setattr(member, key, value)
                 changed.append(member)
         StaffMember.objects.bulk_create(new, batch_size=500)
-        StaffMember.objects.bulk_update(changed, [k for k in parsed[0][1] if k != "user"], batch_size=500)
+        StaffMember.objects.bulk_update(
+            changed, sorted({k for _c, d in parsed for k in d} - {"user"}), batch_size=500
+        )
         report.created, report.updated = len(new), len(changed)
         audit.record(
             actor,

@@ -24,6 +24,7 @@ from .plans import (
     plan_list,
     plan_lock_add,
     plan_lock_delete,
+    plan_reset,
     plan_run,
     plan_update,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "plan_list",
     "plan_lock_add",
     "plan_lock_delete",
+    "plan_reset",
     "plan_run",
     "plan_update",
     "pool",

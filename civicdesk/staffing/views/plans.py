@@ -157,6 +157,21 @@ def plan_run(request, pk):
 
 @login_required
 @require_POST
+def plan_reset(request, pk):
+    """Back to draft after a solve job crashed (the page shows the job's error)."""
+    plan = _plan(request, pk)
+    try:
+        services.plans.abandon_failed_run(request.user, plan)
+    except ValidationError as exc:
+        for message in validation_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Phương án đã về bản nháp; có thể giải lại."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
 def plan_lock_add(request, pk):
     plan = _plan(request, pk)
     form = LockForm(request.POST)
