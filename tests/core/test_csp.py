@@ -50,3 +50,14 @@ def test_no_template_needs_inline_script():
 def test_the_api_docs_load_from_our_own_files(client):
     html = client.get("/api/docs").content.decode()
     assert "cdn.jsdelivr" not in html and "/static/ninja/" in html
+
+
+def test_every_page_with_a_script_behaviour_loads_the_script():
+    """Behaviours moved out of inline handlers (data-print…) live in civicdesk.js: a standalone page must load it."""
+    missing = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        if "data-print" in text and "civicdesk.js" not in text and '{% extends "base.html"' not in text:
+            if not path.name.startswith("_"):  # an include: the including page decides
+                missing.append(str(path.relative_to(TEMPLATES)))
+    assert not missing, missing
