@@ -453,7 +453,7 @@ def abandon_failed_run(actor, plan):
 
     Refused while the job is still queued or running (its result would then land on a draft)."""
     require_planner(actor, plan.province)
-    plan = Plan.objects.select_for_update().select_related("job").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("job").get(pk=plan.pk)
     if plan.status != Plan.Status.RUNNING or (plan.job is not None and plan.job.status != "failed"):
         raise ValidationError(_("Chỉ đặt lại được phương án có lần giải bị lỗi."))
     _reset(plan)
