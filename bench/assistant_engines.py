@@ -20,11 +20,13 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
+from civicdesk.assistant import evaluation  # noqa: E402
 from civicdesk.assistant.corpus import seed_docs  # noqa: E402
-from civicdesk.assistant.eval.baseline import PlainBM25  # noqa: E402
-from civicdesk.assistant.eval.harness import load_gold  # noqa: E402
-from civicdesk.assistant.index import Index  # noqa: E402
-from civicdesk.assistant.normalize import fold  # noqa: E402
+from civicdesk.assistant.engine.index import Index  # noqa: E402
+from civicdesk.assistant.engine.normalize import fold  # noqa: E402
+
+PlainBM25 = evaluation.module("baseline").PlainBM25  # eval/assistant/, outside the package
+load_gold = evaluation.module("harness").load_gold
 
 
 class Fts5:
@@ -42,7 +44,7 @@ class Fts5:
         )
 
     def rank(self, query, limit=10):
-        from civicdesk.assistant.query import analyse
+        from civicdesk.assistant.engine.query import analyse
 
         terms = {t[2:] for t in analyse(query, self.index).terms if t.startswith("u:")}
         terms |= {

@@ -27,11 +27,14 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
-from civicdesk.assistant.build import processes_for  # noqa: E402
-from civicdesk.assistant.corpus import Doc, seed_docs  # noqa: E402
-from civicdesk.assistant.eval.harness import load_gold  # noqa: E402
-from civicdesk.assistant.index import Index  # noqa: E402
+from civicdesk.assistant import evaluation  # noqa: E402
+from civicdesk.assistant.corpus import seed_docs  # noqa: E402
+from civicdesk.assistant.engine.build import processes_for  # noqa: E402
+from civicdesk.assistant.engine.doc import Doc  # noqa: E402
+from civicdesk.assistant.engine.index import Index  # noqa: E402
 from civicdesk.assistant.respond import respond  # noqa: E402
+
+load_gold = evaluation.module("harness").load_gold  # eval/assistant/, outside the package
 
 ONSETS = ["b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t",
           "th", "tr", "v", "x"]  # fmt: skip

@@ -8,7 +8,7 @@ class AssistantConfig(AppConfig):
     verbose_name = _("Trợ lý AI")
 
     def ready(self):
-        from civicdesk.core.registry import registry
+        from civicdesk.kernel.registry import registry
 
         from . import demo, panels
 

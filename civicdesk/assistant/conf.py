@@ -4,14 +4,14 @@
 |---|---|---|
 | ASSISTANT_INDEX_DIR | $CIVICDESK_VAR/assistant | where each process caches built indexes (index-<version>.npz) |
 | ASSISTANT_CHECK_SECONDS | 2 | how often a process reads the index version from the database |
-| ASSISTANT_MIN_CONFIDENCE | from calibration.json | below this calibrated confidence (probability that the top 3 hold the answer, see decide.py) the assistant says "not found in the handbook" |
+| ASSISTANT_MIN_CONFIDENCE | from engine/data/calibration.json | below this calibrated confidence (probability that the top 3 hold the answer, see engine/decide.py) the assistant says "not found in the handbook" |
 | ASSISTANT_LLM_URL | — | OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1); unset = extractive answers only |
 | ASSISTANT_LLM_MODEL | — | model name sent to the endpoint |
 | ASSISTANT_LLM_API_KEY | — | bearer key, if the endpoint wants one |
 | ASSISTANT_LLM_TIMEOUT | 8 | seconds before falling back to the extractive answer |
 | ASSISTANT_EMBEDDING_MODEL | — | local path of a sentence-embedding model; unset = lexical retrieval only |
 | ASSISTANT_PUBLIC_LIMIT | 30 | questions one address may ask the public page in 10 minutes (then a "try later" in place) |
-| ASSISTANT_BUILD_PROCESSES | auto | environment only: 1 = never fork a helper process for large index builds (build.py) |
+| ASSISTANT_BUILD_PROCESSES | auto | environment only: 1 = never fork a helper process for large index builds (engine/build.py) |
 """
 
 import os
@@ -44,9 +44,10 @@ def check_seconds():
     return get_float("ASSISTANT_CHECK_SECONDS", 0 if settings.TESTING else 2)
 
 
-def min_confidence(default):
-    """The answer threshold: the setting when given, else the calibrated threshold `default`."""
-    return get_float("ASSISTANT_MIN_CONFIDENCE", default)
+def min_confidence():
+    """The refusal threshold set by ASSISTANT_MIN_CONFIDENCE, or None: the calibrated one applies (engine/decide.py)."""
+    value = get("ASSISTANT_MIN_CONFIDENCE", None)
+    return None if value is None else float(value)
 
 
 PUBLIC_WINDOW_SECONDS = 600

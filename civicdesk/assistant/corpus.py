@@ -1,4 +1,4 @@
-"""What the index is built from: handbook records turned into documents (export line + structured card).
+"""What the index is built from: handbook records turned into the engine's `Doc` (export line + structured card).
 
 Two sources give the same shape: published records in the database (the live index) and the seed JSON files
 (for evaluation and benchmarks without a database). Both go through `civicdesk.handbook.text`, so the indexed text
@@ -6,13 +6,15 @@ is exactly the handbook's export text.
 """
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.urls import NoReverseMatch, reverse
 
+from civicdesk.handbook.models import Faq, Guide, Procedure
 from civicdesk.handbook.text import export_line
+
+from .engine.doc import Doc
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "handbook" / "seed"
 
@@ -39,22 +41,6 @@ FIELD_NAMES = {
 HANDBOOK_TOPICS = {"professional": "Cẩm nang nghiệp vụ", "technology": "Cẩm nang công nghệ"}
 _URL_NAMES = {"procedure": ("handbook:procedure", "procedures"), "guide": ("handbook:guide", "guides"),
               "faq": ("handbook:faq", "faq")}  # fmt: skip
-
-
-@dataclass
-class Doc:
-    id: str
-    kind: str
-    title: str
-    url: str
-    text: str
-    keywords: list = field(default_factory=list)
-    summary: str = ""
-    topic: str = ""
-    card: dict = field(default_factory=dict)
-    examples: list = field(
-        default_factory=list
-    )  # questions known to be answered by this record (examples.py)
 
 
 def record_url(kind, key):
@@ -175,18 +161,8 @@ def seed_docs(seed_dir=SEED_DIR):
     return [doc_from_seed(data) for data in seed_records(seed_dir)]
 
 
-def seed_export_lines(seed_dir=SEED_DIR):
-    """The export lines ({"id","kind","title","text","url"}) of the seed corpus, as `handbook export` gives."""
-    return [
-        {"id": d.id, "kind": d.kind, "title": d.title, "text": d.text, "url": d.url}
-        for d in seed_docs(seed_dir)
-    ]
-
-
 def published_docs():
     """Docs for every published record in the database: what the live index holds."""
-    from civicdesk.handbook.models import Faq, Guide, Procedure
-
     docs = []
     for record in Procedure.objects.published().select_related("field"):
         docs.append(doc_from_record(record))

@@ -42,12 +42,19 @@ def _normalise(vectors):
 
 
 def attach_embeddings(index):
+    """Dense vectors of a freshly built index's records (none when dense retrieval is off), fused into its ranking."""
     embedder = get_embedder()
     if embedder is None or not index.docs:
         index.embeddings = None
-        return index
+        return use_fusion(index)
     texts = [f"{d.title}. {d.summary} {' '.join(d.keywords)}" for d in index.docs]
     index.embeddings = _normalise(embedder.encode(texts))
+    return use_fusion(index)
+
+
+def use_fusion(index):
+    """Fuse dense similarity into `index`'s ranking (`Index.fuse`) when it holds vectors, built or loaded."""
+    index.fuse = fuse if index.embeddings is not None else None
     return index
 
 

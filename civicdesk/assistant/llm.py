@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 
 from . import conf
-from .normalize import fold
+from .engine.normalize import fold
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.roles import DEPARTMENT_ROLES, Role
-from civicdesk.core.scoping import scope_filter
+from civicdesk.kernel.roles import DEPARTMENT_ROLES, Role
+from civicdesk.kernel.scoping import scope_filter
 
 
 class IndexState(models.Model):

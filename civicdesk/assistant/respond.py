@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import llm
-from .compose import compose, plain, render_text, source_text
-from .decide import decide
+from . import conf, llm
+from .engine.compose import compose, plain, render_text, source_text
+from .engine.decide import decide
 from .store import get_index
 
 SOURCES_SHOWN = 3
@@ -78,7 +78,7 @@ def respond(question, *, use_llm=True, index=None):
     question = " ".join((question or "").split())[:1000]
     index = index or get_index()
     analysis, ranked = index.rank(question, limit=10) if question else (None, [])
-    decision = decide(index, analysis, ranked)
+    decision = decide(index, analysis, ranked, min_confidence=conf.min_confidence())
     sources = [_source(r) for r in ranked[:SOURCES_SHOWN]]
     topic = ranked[0].doc.topic if ranked else ""
     response = Response(question, decision.answered, "", sources, 0, confidence=round(decision.confidence, 3),

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from civicdesk.handbook import queries as hq
+
 from .store import get_index
 
 
@@ -30,8 +32,6 @@ def handbook_search_backend(query, user, limit=20, *, kinds=None, public=False):
     content only) does not hold. When the index finds nothing (e.g. content published a moment ago, before the
     rebuild job ran), the database search answers too.
     """
-    from civicdesk.handbook import queries as hq
-
     if not public and hq.is_editor(user):
         return hq.db_search(query, user, limit, kinds=kinds, public=public)
     hits = [h for h in search(query, limit=limit * 2) if not kinds or h.kind in kinds]

@@ -14,9 +14,12 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from civicdesk.handbook.models import Faq, Guide, Procedure
+
 from . import conf
 from .corpus import published_docs
-from .index import Index
+from .engine.examples import attach
+from .engine.index import Index
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -32,8 +35,6 @@ def _state():
 
 def fingerprint():
     """Counts and last change of published records: catches imports that publish without calling hooks."""
-    from civicdesk.handbook.models import Faq, Guide, Procedure
-
     parts = []
     for model in (Procedure, Guide, Faq):
         agg = model.objects.published().aggregate(last=Max("updated_at"))
@@ -66,15 +67,19 @@ def _load(version):
     except Exception:  # a file from an older format or a broken copy: rebuilding is always possible
         log.warning("Could not load %s; rebuilding", path, exc_info=True)
         return None
-    return index if index.version == version else None
+    if index.version != version:
+        return None
+    from .dense import use_fusion
+
+    return use_fusion(index)
 
 
 def build(version=0, progress=None):
     """Build an index from the published records in the database (with dense vectors when configured), each record
     with its example questions (examples.py: the gold set's, and officials' questions rated helpful)."""
-    from .examples import attach, feedback_examples, gold_examples, merge
+    from .examples import live_examples
 
-    docs = attach(published_docs(), merge(gold_examples(), feedback_examples()))
+    docs = attach(published_docs(), live_examples())
     index = Index.build(docs, version=version, progress=progress)
     from .dense import attach_embeddings
 

@@ -9,7 +9,7 @@ from django_htmx.http import reswap, retarget
 
 from civicdesk.core import throttle
 from civicdesk.core.clients import client_ip
-from civicdesk.core.registry import registry
+from civicdesk.kernel.registry import registry
 
 from . import conf, queries, services
 from .forms import AskForm, FeedbackForm

@@ -95,7 +95,7 @@ def test_a_thumbs_down_reaches_the_hotline_in_one_click(login_as):
 
 
 def _unseen():
-    from civicdesk.assistant.examples import UNSEEN_SPLITS
+    from civicdesk.assistant.engine.examples import UNSEEN_SPLITS
 
     out = StringIO()
     call_command("assistant", "eval", "--source", "db", stdout=out)

@@ -192,7 +192,7 @@ def test_targets_hold_on_the_unseen_splits(demo):
     engine, the lexicon or any other question, appended only after the engine was frozen; no example question and
     no calibration comes from them, examples.UNSEEN_SPLITS). Issue 4's own unseen splits, fresh7 and fresh8, now
     teach the engine. The wrong-answer rate is issue 12's stricter one (docs/benchmarks/assistant.md)."""
-    from civicdesk.assistant.examples import UNSEEN_SPLITS
+    from civicdesk.assistant.engine.examples import UNSEEN_SPLITS
 
     out = StringIO()
     call_command("assistant", "eval", "--source", "db", stdout=out)

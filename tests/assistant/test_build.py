@@ -9,11 +9,12 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from civicdesk.assistant import build
-from civicdesk.assistant import index as index_module
-from civicdesk.assistant.build import FIELDS, K1, field_text
-from civicdesk.assistant.corpus import Doc, seed_docs
-from civicdesk.assistant.index import Index, _terms
+from civicdesk.assistant.corpus import seed_docs
+from civicdesk.assistant.engine import build
+from civicdesk.assistant.engine import index as index_module
+from civicdesk.assistant.engine.build import FIELDS, K1, field_text
+from civicdesk.assistant.engine.doc import Doc
+from civicdesk.assistant.engine.index import Index, _terms
 
 
 def reference_postings(docs):

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from civicdesk.assistant import decide, respond
-from civicdesk.assistant.compose import compose, plain, render_text
+from civicdesk.assistant import respond
 from civicdesk.assistant.corpus import seed_docs
+from civicdesk.assistant.engine import decide
+from civicdesk.assistant.engine.compose import compose, plain, render_text
 from civicdesk.assistant.models import Conversation, Turn
 from civicdesk.hotline.models import Ticket
 

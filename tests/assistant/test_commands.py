@@ -3,6 +3,10 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from civicdesk.assistant import evaluation
+from civicdesk.assistant.engine.decide import CALIBRATION_PATH
+from civicdesk.assistant.engine.examples import EXAMPLES_PATH, shipped_examples
+
 
 def test_ask_json_prints_one_object(handbook, capsys):
     call_command("ask", "khai sanh cho con", "--json")
@@ -57,9 +61,7 @@ def test_assistant_rebuild(handbook, capsys):
 
 
 def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys):
-    from civicdesk.assistant.decide import CALIBRATION_PATH
-
-    before = CALIBRATION_PATH.read_bytes()
+    before = CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()
     call_command("assistant", "calibrate", "--dry-run")
     calibration = json.loads(capsys.readouterr().out)
     assert (
@@ -67,4 +69,25 @@ def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys)
         and "fresh10" not in calibration["fitted"]["splits"]
         and len(calibration["weights"]) == len(calibration["features"])
     )
-    assert CALIBRATION_PATH.read_bytes() == before
+    assert (CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()) == before
+
+
+def test_calibrate_writes_the_gold_sets_example_questions_beside_the_models(tmp_path):
+    gold = [
+        {"q": "khai sanh cho con", "gold": ["procedure:HT-001", "procedure:HT-004"], "split": "dev"},
+        {"q": "giá vàng", "gold": [], "split": "dev"},
+        {"q": "câu hỏi niêm phong", "gold": ["procedure:HT-001"], "split": "fresh9"},
+    ]
+    evaluation.module("calibrate").write(
+        {"features": []}, gold, path=tmp_path / "calibration.json", examples_path=tmp_path / "examples.json"
+    )
+    assert json.loads((tmp_path / "calibration.json").read_text(encoding="utf-8")) == {"features": []}
+    assert shipped_examples(tmp_path / "examples.json") == {"procedure:HT-001": ["khai sanh cho con"]}
+
+
+@pytest.mark.parametrize("action", ["eval", "calibrate"])
+def test_without_the_gold_set_eval_and_calibrate_say_where_it_lives(action, monkeypatch, tmp_path):
+    """An installed copy has no eval/assistant/ (it is not package data): a clear message, no traceback."""
+    monkeypatch.setattr(evaluation, "candidates", lambda: [tmp_path / "eval" / "assistant"])
+    with pytest.raises(CommandError, match=r"eval/assistant/.*bản checkout"):
+        call_command("assistant", action)

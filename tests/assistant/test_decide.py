@@ -4,12 +4,15 @@ import json
 
 import pytest
 
-from civicdesk.assistant import decide
+from civicdesk.assistant import evaluation
 from civicdesk.assistant.corpus import seed_docs
-from civicdesk.assistant.eval import calibrate
-from civicdesk.assistant.eval.harness import _summarise, load_gold
-from civicdesk.assistant.index import Index
+from civicdesk.assistant.engine import decide
+from civicdesk.assistant.engine.examples import UNSEEN_SPLITS
+from civicdesk.assistant.engine.index import Index
 from civicdesk.assistant.respond import respond
+
+calibrate = evaluation.module("calibrate")  # eval/assistant/, outside the package
+harness = evaluation.module("harness")
 
 
 @pytest.fixture(scope="module")
@@ -73,18 +76,18 @@ def test_a_calibration_for_other_features_is_refused():
 
 def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     data = json.loads(decide.CALIBRATION_PATH.read_text(encoding="utf-8"))
-    train = [g for g in load_gold() if g["split"] in calibrate.TRAIN_SPLITS]
+    train = [g for g in harness.load_gold() if g["split"] in calibrate.TRAIN_SPLITS]
     assert data["fitted"]["splits"] == list(calibrate.TRAIN_SPLITS)
     assert data["fitted"]["questions"] == len(train)
-    assert not set(calibrate.UNSEEN_SPLITS) & set(calibrate.TRAIN_SPLITS)
+    assert not set(UNSEEN_SPLITS) & set(calibrate.TRAIN_SPLITS)
     assert 0 < data["threshold"] < 1 and 0 < data["top1"]["threshold"] < 1
 
 
 def test_calibration_never_reads_the_unseen_split():
-    gold = load_gold()
+    gold = harness.load_gold()
     train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS]
     # Unseen questions relabelled to mislead: a fit that read them would change.
-    unseen = [dict(g, split=calibrate.UNSEEN_SPLITS[i % 2]) for i, g in enumerate(train[:60])]
+    unseen = [dict(g, split=UNSEEN_SPLITS[i % 2]) for i, g in enumerate(train[:60])]
     poisoned = train + [dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in unseen]
     with_others, train_only = (
         calibrate.calibrate(seed_docs(), poisoned),
@@ -107,7 +110,7 @@ def test_the_wrong_answer_rate_is_reported_over_answers_and_over_all_questions()
         dict(row, gold=[], answered=True, right=False),  # out of scope, answered: wrong
         dict(row, gold=[], answered=False, mode="refuse", right=False),
     ]
-    metrics = _summarise(rows)
+    metrics = harness._summarise(rows)
     assert metrics["wrong_answers"] == 2 and metrics["answers"] == 4
     assert (
         metrics["wrong_answer_rate"] == 0.5

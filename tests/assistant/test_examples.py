@@ -2,12 +2,13 @@
 
 import pytest
 
-from civicdesk.assistant import examples, store
+from civicdesk.assistant import evaluation, store
+from civicdesk.assistant import examples as live
 from civicdesk.assistant.corpus import seed_docs
-from civicdesk.assistant.eval.harness import load_gold, split_indexes
-from civicdesk.assistant.index import Index
+from civicdesk.assistant.engine import examples
+from civicdesk.assistant.engine.index import Index
 from civicdesk.assistant.models import Feedback, Turn
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 from tests.factories import UserFactory
 
 
@@ -39,9 +40,20 @@ def test_the_unseen_split_and_the_measured_split_never_become_examples():
     assert examples.examples_from(gold, exclude_splits=("dev",)) == {"procedure:HT-001": ["câu hỏi b"]}
 
 
+def test_the_package_ships_the_gold_sets_example_questions():
+    """The gold set is not installed: the live index's gold-set questions come from engine/data/examples.json, which
+    must hold what the gold file gives. After editing eval/assistant/gold.jsonl, run `civicdesk assistant calibrate`."""
+    gold = evaluation.module("harness").load_gold()
+    shipped = examples.shipped_examples()
+    assert shipped == examples.examples_from(gold)
+    unseen = {g["q"] for g in gold if g["split"] in examples.UNSEEN_SPLITS}
+    assert not unseen & {q for questions in shipped.values() for q in questions}
+
+
 def test_each_split_is_answered_by_an_index_without_its_own_questions():
-    gold = load_gold()
-    index_for = split_indexes(seed_docs(), gold)
+    harness = evaluation.module("harness")
+    gold = harness.load_gold()
+    index_for = harness.split_indexes(seed_docs(), gold)
     for split in ("dev", "fresh4"):
         own = {g["q"] for g in gold if g["split"] == split}
         held = {q for d in index_for(split).docs for q in d.examples}
@@ -64,7 +76,7 @@ def test_questions_rated_helpful_by_officials_become_examples_without_their_numb
     turn("cháu bé sinh ở trạm y tế, mẹ có CCCD 068190001234, làm giấy gì", helpful=True)
     turn("câu trả lời không đúng ý tôi", helpful=False)
     turn("người dân hỏi trên trang công khai", helpful=True, channel=Turn.Channel.PUBLIC)
-    learnt = examples.feedback_examples()
+    learnt = live.feedback_examples()
     assert list(learnt) == ["procedure:HT-001"]
     assert len(learnt["procedure:HT-001"]) == 1
     assert "068190001234" not in learnt["procedure:HT-001"][0]

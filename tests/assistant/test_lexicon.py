@@ -1,5 +1,5 @@
-from civicdesk.assistant.lexicon import get_lexicon
-from civicdesk.assistant.normalize import folded_syllables
+from civicdesk.assistant.engine.lexicon import get_lexicon
+from civicdesk.assistant.engine.normalize import folded_syllables
 
 
 def _canonicals(text):

@@ -9,8 +9,8 @@ import pytest
 
 from civicdesk.assistant import llm
 from civicdesk.assistant.corpus import seed_docs
-from civicdesk.assistant.examples import attach, gold_examples
-from civicdesk.assistant.index import Index
+from civicdesk.assistant.engine.examples import attach, shipped_examples
+from civicdesk.assistant.engine.index import Index
 from civicdesk.assistant.respond import respond
 
 SOURCES = "Giải quyết trong 03 ngày làm việc. Lệ phí 50.000 đồng. Nộp tại https://dichvucong.gov.vn. Gọi 0263 3822 111."
@@ -86,7 +86,7 @@ def stub(settings):
 @pytest.fixture(scope="module")
 def index():
     """As the live index: the seed records with the gold set's example questions (store.rebuild)."""
-    return Index.build(attach(seed_docs(), gold_examples()))
+    return Index.build(attach(seed_docs(), shipped_examples()))
 
 
 QUESTION = "Thủ tục đăng ký khai sinh cho trẻ mới sinh gồm những giấy tờ gì?"  # answered, not clarified

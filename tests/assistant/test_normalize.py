@@ -1,6 +1,6 @@
 import unicodedata
 
-from civicdesk.assistant.normalize import bigrams, fold, folded_syllables, nfc, syllables
+from civicdesk.assistant.engine.normalize import bigrams, fold, folded_syllables, nfc, syllables
 
 
 def test_folding_removes_tone_marks_hats_and_d_stroke():

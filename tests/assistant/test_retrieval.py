@@ -3,15 +3,15 @@
 import pytest
 
 from civicdesk.assistant.corpus import seed_docs
-from civicdesk.assistant.examples import attach, gold_examples
-from civicdesk.assistant.index import Index
+from civicdesk.assistant.engine.examples import attach, shipped_examples
+from civicdesk.assistant.engine.index import Index
 from civicdesk.assistant.respond import respond
 
 
 @pytest.fixture(scope="module")
 def index():
     """As the live index: the seed records with the gold set's example questions (store.rebuild)."""
-    return Index.build(attach(seed_docs(), gold_examples()))
+    return Index.build(attach(seed_docs(), shipped_examples()))
 
 
 def _top(index, question, k=1):
@@ -91,7 +91,7 @@ def test_a_question_with_diacritics_prefers_the_accented_word(index):
 
 
 def test_function_words_follow_the_diacritics_the_user_typed():
-    from civicdesk.assistant.query import analyse
+    from civicdesk.assistant.engine.query import analyse
 
     index = Index.build(seed_docs())
     # Typed with accents, "bản sao" (a copy) is not "bạn sao", and "muốn"/"đứa" are not topics.
@@ -103,7 +103,7 @@ def test_function_words_follow_the_diacritics_the_user_typed():
 
 
 def test_everyday_english_words_are_not_topics_but_vietnamese_syllables_stay():
-    from civicdesk.assistant.query import analyse
+    from civicdesk.assistant.engine.query import analyse
 
     index = Index.build(seed_docs())
     labels = [c.label for c in analyse("what is the difference between these two forms", index).concepts]
@@ -113,7 +113,7 @@ def test_everyday_english_words_are_not_topics_but_vietnamese_syllables_stay():
 
 
 def test_a_long_lexicon_canonical_does_not_outweigh_what_was_typed():
-    from civicdesk.assistant.query import EXPANSION_SPAN, W_EXPANSION, analyse
+    from civicdesk.assistant.engine.query import EXPANSION_SPAN, W_EXPANSION, analyse
 
     index = Index.build(seed_docs())
     terms = analyse(

@@ -2,10 +2,10 @@
 
 from types import SimpleNamespace
 
-from civicdesk.assistant.decide import choices_for
-from civicdesk.assistant.normalize import fold, syllables
+from civicdesk.assistant.engine.decide import choices_for
+from civicdesk.assistant.engine.normalize import fold, syllables
+from civicdesk.assistant.engine.scope import cues_in, unsupported_cues
 from civicdesk.assistant.respond import clarify_parts
-from civicdesk.assistant.scope import cues_in, unsupported_cues
 
 
 def _tokens(text):
@@ -42,7 +42,7 @@ def test_a_cue_mentioned_in_passing_does_not_make_the_record_the_answer():
 
 def test_an_out_of_domain_question_sharing_words_with_a_record_is_refused():
     from civicdesk.assistant.corpus import seed_docs
-    from civicdesk.assistant.index import Index
+    from civicdesk.assistant.engine.index import Index
     from civicdesk.assistant.respond import respond
 
     index = Index.build(seed_docs())

@@ -73,7 +73,7 @@ def test_plural_forms_are_english():
 
 
 def test_labels_built_at_import_time_follow_the_readers_language():
-    from civicdesk.assistant.compose import METHOD_LABELS, ONLINE_LABELS, _label
+    from civicdesk.assistant.engine.compose import METHOD_LABELS, ONLINE_LABELS, _label
     from civicdesk.hotline.forms import TicketForm
 
     help_text = TicketForm.base_fields["attachments"].help_text

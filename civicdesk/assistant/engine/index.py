@@ -6,7 +6,6 @@ normalisation; because BM25F's per-term saturation depends only on the record, t
 docs/decisions/0002-assistant-retrieval.md for why this engine and these weights.
 """
 
-import io
 import json
 import math
 import zlib
@@ -15,7 +14,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .build import FIELDS, K1, build_postings, impacts, max_idf  # noqa: F401  (FIELDS, K1: the weights)
+from .build import FIELDS, build_postings, impacts, max_idf
+from .doc import Doc
 from .normalize import syllable_pairs
 from .query import analyse
 
@@ -46,8 +46,7 @@ class Coverage:
     covered: float = 0.0  # … of those the record contains (typos and accent mismatches get partial credit)
     count: int = 0
     covered_count: int = 0
-    lexicon_total: float = 0.0  # … of the concepts the lexicon recognised (everyday phrases, abbreviations)
-    lexicon_covered: float = 0.0
+    lexicon_covered: float = 0.0  # … of the covered concepts the lexicon recognised (everyday phrases)
     unknown: float = 0.0  # … of the concepts no record contains at all
     in_title: float = 0.0  # … of the covered concepts found in the record's title or keywords
     bigrams: int = 0  # content bigrams typed by the user
@@ -89,7 +88,9 @@ class Index:
         self._factors = factors
         self.max_idf = max_idf(len(docs))
         self.version = version
-        self.embeddings = None  # optional dense vectors (see dense.py)
+        self.embeddings = None  # optional dense vectors (the app's dense.py)
+        # (index, query, lexical scores) → scores: dense retrieval fused into the ranking, set with the vectors
+        self.fuse = None
 
     # -- build -------------------------------------------------------------------------------------------
     @classmethod
@@ -176,10 +177,8 @@ class Index:
         if not self.docs:
             return analysis, []
         scores = self.score(analysis)
-        if self.embeddings is not None:
-            from .dense import fuse
-
-            scores = fuse(self, query, scores)
+        if self.embeddings is not None and self.fuse is not None:
+            scores = self.fuse(self, query, scores)
         k = min(limit, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = sorted(top, key=lambda i: (-scores[i], i))
@@ -193,10 +192,6 @@ class Index:
         pos = np.searchsorted(ids, doc_index)
         return pos < len(ids) and ids[pos] == doc_index
 
-    def confidence(self, analysis, doc):
-        """How much of the question the record covers: concepts by idf weight, and the typed bigrams."""
-        return self.coverage(analysis, doc).blended
-
     def coverage(self, analysis, doc):
         """Per-concept coverage of the question by one record (the evidence the refusal decision weighs)."""
         doc_index = self._position(doc)
@@ -208,8 +203,6 @@ class Index:
             concept.weight = weight
             result.total += weight
             result.count += 1
-            if concept.lexicon:
-                result.lexicon_total += weight
             if not any(t in self.postings for t in concept.alternatives):
                 result.unknown += weight
             if any(self.contains(t, doc_index) for t in concept.alternatives):
@@ -320,8 +313,6 @@ class Index:
 
     @classmethod
     def load(cls, source):
-        from .corpus import Doc
-
         with np.load(source, allow_pickle=False) as data:
             meta = json.loads(data["meta"].tobytes())
             if meta.get("format") != FORMAT:
@@ -340,15 +331,6 @@ class Index:
             index.embeddings = data["embeddings"] if "embeddings" in data.files else None
             index._counts = packed  # as saved: the raw counts are not kept in memory
         return index
-
-    def dumps(self):
-        buffer = io.BytesIO()
-        self.save(buffer)
-        return buffer.getvalue()
-
-    @classmethod
-    def loads(cls, blob):
-        return cls.load(io.BytesIO(blob))
 
 
 def _read_docs(blob, doc_class, step=1 << 20):

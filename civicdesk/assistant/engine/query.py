@@ -1,7 +1,7 @@
 """Query analysis: stop words, question frames, lexicon expansion, typo correction, weighted terms and concepts.
 
 A *concept* is one thing the question is about (a content syllable, or a lexicon phrase such as "sổ đỏ"); the
-answer is trusted only when the best record covers most concepts by their weight (see `Index.confidence`).
+answer is trusted only when the best record covers most concepts by their weight (see `Index.coverage`).
 """
 
 import itertools

@@ -1,4 +1,5 @@
-"""Fit the decision models (`decide.py`) on the gold set's training splits, and write `calibration.json`.
+"""Fit the decision models (`engine/decide.py`) on the gold set's training splits; write `calibration.json` and the
+example questions the live index ships (`examples.json`), both in `civicdesk/assistant/engine/data/`.
 
 `civicdesk assistant calibrate [--dry-run]`. Two L2-regularised logistic regressions on standardised features
 (Newton's method, numpy):
@@ -13,7 +14,7 @@ thresholds are chosen together on those scores: among the pairs that keep out-of
 `MIN_OOS_REJECTION` and wrong answers ≤ `MAX_WRONG_RATE` of answers, the one that gives the most questions a right
 answer or a right short choice, a clarification counting `CLARIFY_VALUE` of an answer. A *wrong answer* is an
 answer composed from a record that is not a gold one, or a clarification none of whose choices is (an out-of-scope
-question answered or clarified is one). The unseen splits (`UNSEEN_SPLITS`) are never read here.
+question answered or clarified is one). The unseen splits (`engine.examples.UNSEEN_SPLITS`) are never read here.
 """
 
 import datetime
@@ -22,7 +23,7 @@ import json
 
 import numpy as np
 
-from ..decide import (
+from civicdesk.assistant.engine.decide import (
     CALIBRATION_PATH,
     FEATURES,
     OUT_OF_DOMAIN_FACTOR,
@@ -31,10 +32,11 @@ from ..decide import (
     features,
     get_model,
 )
-from ..examples import UNSEEN_SPLITS  # noqa: F401  (re-exported: the splits this module never reads)
-from ..lexicon import LEXICON_PATH
-from ..scope import unsupported_cues
-from .harness import load_gold, split_indexes
+from civicdesk.assistant.engine.examples import EXAMPLES_PATH, examples_from, write_shipped
+from civicdesk.assistant.engine.lexicon import LEXICON_PATH
+from civicdesk.assistant.engine.scope import unsupported_cues
+
+from .harness import GOLD_PATH, load_gold, split_indexes
 
 L2 = 3.0
 BALANCED = True
@@ -235,6 +237,10 @@ def calibrate(docs, gold=None):
     return calibration
 
 
-def write(calibration, path=CALIBRATION_PATH):
+def write(calibration, gold=None, *, path=CALIBRATION_PATH, examples_path=EXAMPLES_PATH):
+    """Write the calibration, and the gold set's example questions the live index holds: the models were fitted on
+    features computed with those examples, so the two always come from the same gold set."""
     path.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    gold = gold if gold is not None else load_gold()
+    write_shipped(examples_from(gold), examples_path, source=f"eval/assistant/{GOLD_PATH.name}")
     get_model.cache_clear()

@@ -1,6 +1,6 @@
 """The lexicon: everyday, legacy and regional words, abbreviations and English key terms → catalogue terms.
 
-The data lives in `lexicon.json` beside this module so that editors can extend it without touching code. Variants
+The data lives in `data/lexicon.json` so that editors can extend it without touching code. Variants
 are matched as accent-folded syllable sequences, longest first, so "so do", "sổ đỏ" and "SỔ ĐỎ" are one variant.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .normalize import folded_syllables
 
-LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.json"
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,6 @@ class Lexicon:
             else:
                 i += 1
         return found
-
-    def canonical_terms(self):
-        return {c for entries in self.phrases.values() for _v, c in entries}
 
 
 @lru_cache(maxsize=1)

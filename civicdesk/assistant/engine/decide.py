@@ -1,7 +1,7 @@
 """The three-way decision: answer, ask which record is meant, or say the handbook does not cover the question.
 
 Two small logistic models over features of the question and of the best records, fitted by
-`civicdesk assistant calibrate` (`eval/calibrate.py`) and stored in `calibration.json` beside this module:
+`civicdesk assistant calibrate` (`eval/assistant/calibrate.py` in a checkout) and stored in `data/calibration.json`:
 
 - the **scope model** (`FEATURES`): is the question about something the handbook covers, i.e. do the best three
   records hold the answer? Below its threshold the assistant refuses (with the hotline button). Out-of-domain cues
@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import conf
 from .scope import unsupported_cues
 
 # An out-of-domain cue the best record does not use multiplies the scope probability by this: at the fitted
 # threshold no answer survives it, i.e. the cue vetoes the answer unless the record speaks of it.
 OUT_OF_DOMAIN_FACTOR = 0.5
-CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+CALIBRATION_PATH = Path(__file__).with_name("data") / "calibration.json"
 FEATURES = (
     "coverage",  # the original blend: ½ idf-weighted concept coverage + ½ typed-bigram coverage
     "concept_cov",  # idf-weighted share of the concepts the record contains
@@ -149,8 +148,10 @@ def choices_for(ranked):
     return min(2, len(ranked))
 
 
-def decide(index, analysis, ranked, model=None):
-    """Answer, clarify or refuse (`Decision`), from the calibrated models and the out-of-domain cues."""
+def decide(index, analysis, ranked, model=None, min_confidence=None):
+    """Answer, clarify or refuse (`Decision`), from the calibrated models and the out-of-domain cues.
+
+    `min_confidence`, when given (the app's ASSISTANT_MIN_CONFIDENCE), replaces the calibrated refusal threshold."""
     if not ranked or analysis is None or not analysis.concepts:
         return Decision("refuse", 0.0)
     model = model or get_model()
@@ -158,7 +159,7 @@ def decide(index, analysis, ranked, model=None):
     probability = model.scope.probability(values)
     if unsupported_cues(analysis.tokens, ranked[0].doc):
         probability *= OUT_OF_DOMAIN_FACTOR
-    if probability < conf.min_confidence(model.scope.threshold):
+    if probability < (model.scope.threshold if min_confidence is None else min_confidence):
         return Decision("refuse", probability)
     top1 = model.top1.probability(values)
     if top1 >= model.top1.threshold or len(ranked) == 1:

@@ -44,7 +44,3 @@ def syllable_pairs(text):
 def bigrams(tokens):
     """Adjacent pairs joined by '_': most Vietnamese words are two-syllable compounds (khai_sinh, ho_khau)."""
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
-
-
-def has_diacritics(text):
-    return fold(text) != (text or "").lower()

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..examples import attach, examples_from
-from ..index import Index
-from ..respond import respond
+from civicdesk.assistant.engine.examples import attach, examples_from
+from civicdesk.assistant.engine.index import Index
+from civicdesk.assistant.respond import respond
+
 from .baseline import PlainBM25
 
 GOLD_PATH = Path(__file__).with_name("gold.jsonl")
