@@ -3,8 +3,9 @@
 Generates a deterministic, roughly realistic instance, runs ``solve`` (min-cost flow) and ``greedy`` and
 prints one JSON object: instance sizes, seconds, objective, bound, gap, the greedy objective and ratio, and
 the peak RSS of this process.  ``--method`` runs one of the reference formulations instead of the flow (to
-reproduce the comparison in the optimizer's header); run each method in its own process so peak RSS is its
-own.
+reproduce the comparison table of docs/benchmarks/staffing.md); run each method in its own process so peak RSS
+is its own.  The reference solvers (``solve_mip``, ``greedy``) are the tests' own, imported from
+tests/staffing/reference_solvers.py: the tests keep them checked against the flow.
 
     python bench/secondment.py --scale province
     python bench/secondment.py --scale nation --method HIGHS --time-limit 120
@@ -34,17 +35,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from civicdesk.staffing import optimizer
-from civicdesk.staffing.optimizer import (
-    Commune,
-    Locks,
-    Need,
-    PlanInput,
-    Staff,
-    greedy,
-    solve,
-    solve_mip,
-)
+from civicdesk.staffing.optimizer import Commune, Locks, Need, PlanInput, Staff, solve, solver
+from tests.staffing.reference_solvers import greedy, solve_mip
 
 FIELDS = [
     "y_te",
@@ -238,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--direct-max-arcs",
         type=int,
-        help="override optimizer.DIRECT_MAX_ARCS (0 forces pricing, a huge value forces the direct flow)",
+        help="override optimizer.solver.DIRECT_MAX_ARCS (0 forces pricing, a huge value forces the direct flow)",
     )
     ap.add_argument("--no-greedy", action="store_true")
     ap.add_argument("--write-csv", type=Path, metavar="DIR", help="write the instance as CSVs and exit")
@@ -249,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.distance_weight is not None:
         inp.distance_weight = args.distance_weight
     if args.direct_max_arcs is not None:
-        optimizer.DIRECT_MAX_ARCS = args.direct_max_arcs
+        solver.DIRECT_MAX_ARCS = args.direct_max_arcs
     gen_seconds = time.perf_counter() - t
     if args.write_csv:
         write_csv(inp, args.write_csv)

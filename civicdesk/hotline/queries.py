@@ -11,14 +11,16 @@ Report formulas (docs/hotline.md):
 import math
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from civicdesk.core.roles import COMMUNE_ROLES
-from civicdesk.core.workcal import get_calendar
+from civicdesk.core.workcal import VN_TZ, get_calendar
+from civicdesk.geo.models import Commune
+from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from .models import Team, Ticket
 from .services.permissions import is_province_desk
@@ -311,19 +313,7 @@ def report(user, start=None, end=None, now=None):
     }
 
 
-def questions_per_commune(province_id, since):
-    """For other apps (staffing): {commune id: {"questions": n, "open": n}} since a date."""
-    rows = (
-        Ticket.objects.filter(province_id=province_id, created_at__gte=since, merged_into__isnull=True)
-        .values("commune_id")
-        .annotate(questions=Count("pk"), open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)))
-    )
-    return {r["commune_id"]: {"questions": r["questions"], "open": r["open"]} for r in rows}
-
-
 def _local_midnight(day):
-    from civicdesk.core.workcal import VN_TZ
-
     return datetime.combine(day, time.min, tzinfo=VN_TZ)
 
 
@@ -342,21 +332,31 @@ def _breached_within(target, lo, hi, now):
     return stamped | (unstamped & (met_late | missed))
 
 
-def commune_ticket_stats(commune, since, until, now=None):
-    """For other apps (staffing): the hotline questions of one commune over local dates since..until (inclusive).
+@dataclass(frozen=True)
+class TicketCounts:
+    """Hotline questions of a commune in a period, and SLA breaches."""
 
-    Returns {"questions", "sla_breaches", "by_field": {handbook field code: {"questions", "sla_breaches"}}}:
-    - questions: tickets filed in the period (duplicates merged into another ticket are not counted);
-    - sla_breaches: tickets whose first-response or resolution target was breached in the period (a ticket with
-      both breached counts once), whatever the day it was filed; breached = stamped by the SLA check, or met
-      after its due time, or still pending with its clock running past the due time;
-    - by_field: the same per field of the question; questions without a field are in the totals only.
-    `commune` is a Commune or its code.
-    """
-    from civicdesk.geo.models import Commune
+    questions: int  # tickets filed in the period (duplicates merged into another ticket are not counted)
+    # tickets whose first-response or resolution target was breached in the period (a ticket with both breached
+    # counts once), whatever the day it was filed: stamped by the SLA check, or met after its due time, or still
+    # pending with its clock running past the due time
+    sla_breaches: int
 
+
+@dataclass(frozen=True)
+class CommuneTicketStats(TicketCounts):
+    """The totals, and the same per handbook field code of the question (questions without a field: totals only)."""
+
+    by_field: dict[str, TicketCounts] = field(default_factory=dict)
+
+
+def commune_ticket_stats(
+    commune_code: int, since: date, until: date, *, now: datetime | None = None
+) -> CommuneTicketStats:
+    """For other apps (staffing): the hotline questions of one commune over local dates `since`..`until`
+    (inclusive). Raises Commune.DoesNotExist for an unknown code."""
     now = now or timezone.now()
-    commune_id = commune.pk if isinstance(commune, Commune) else Commune.objects.get(code=commune).pk
+    commune_id = Commune.objects.only("pk").get(code=commune_code).pk
     lo, hi = _local_midnight(since), _local_midnight(until + timedelta(days=1))
     filed = Q(created_at__gte=lo, created_at__lt=hi)
     breached = _breached_within("first_response", lo, hi, now) | _breached_within("resolution", lo, hi, now)
@@ -367,13 +367,11 @@ def commune_ticket_stats(commune, since, until, now=None):
         .annotate(questions=Count("pk", filter=filed), sla_breaches=Count("pk", filter=breached))
         .order_by()
     )
-    result = {"questions": 0, "sla_breaches": 0, "by_field": {}}
+    questions = breaches = 0
+    by_field = {}
     for row in rows:
-        result["questions"] += row["questions"]
-        result["sla_breaches"] += row["sla_breaches"]
+        questions += row["questions"]
+        breaches += row["sla_breaches"]
         if row["field__code"]:
-            result["by_field"][row["field__code"]] = {
-                "questions": row["questions"],
-                "sla_breaches": row["sla_breaches"],
-            }
-    return result
+            by_field[row["field__code"]] = TicketCounts(row["questions"], row["sla_breaches"])
+    return CommuneTicketStats(questions=questions, sla_breaches=breaches, by_field=by_field)

@@ -1,47 +1,87 @@
 """Reads of the service desk for other apps (staffing reads the service desk only through these).
 
 No personal data and no user scoping here: the callers are other domains' services, which apply their own access
-rules to the pages that show the figures.
+rules to the pages that show the figures. A commune is named by its official code; periods are local dates
+`since`..`until`, inclusive.
 """
+
+from dataclasses import dataclass, field
+from datetime import date
 
 from civicdesk.geo.models import Commune
 
 from . import kpi
 
 
-def _ratio(num, den):
-    return round(num / den, 4) if den else None
+@dataclass(frozen=True)
+class DossierCounts:
+    """Dossiers received in a period and how they went; the rates are fractions (0–1, 4 decimals), None when the
+    count under them is 0."""
+
+    received: int
+    finished: int
+    on_time: int
+    supplemented: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Finished on time ÷ finished (a finished dossier without a due date is not on time)."""
+        return kpi.ratio(self.on_time, self.finished)
+
+    @property
+    def late_rate(self) -> float | None:
+        """1 − on_time_rate."""
+        return kpi.ratio(self.finished - self.on_time, self.finished)
+
+    @property
+    def supplement_rate(self) -> float | None:
+        """Dossiers with at least one supplement request ÷ received."""
+        return kpi.ratio(self.supplemented, self.received)
 
 
-def _field_breakdown(commune_id, date_from, date_to):
-    """{handbook field code: {received, finished, on_time, supplemented, on_time_rate, late_rate,
-    supplement_rate}} from the per-field daily counters of one commune."""
-    by_field = {}
-    for code, counts in kpi.field_counts(commune_id, date_from, date_to).items():
-        finished, on_time = counts["finished"], counts["on_time"]
-        by_field[code] = {
-            **counts,
-            "on_time_rate": _ratio(on_time, finished),
-            "late_rate": _ratio(finished - on_time, finished),
-            "supplement_rate": _ratio(counts["supplemented"], counts["received"]),
-        }
-    return by_field
+@dataclass(frozen=True)
+class CommuneKpis(DossierCounts):
+    """One commune's Decision 766 KPIs (the dashboard's formulas, `servicedesk/kpi.py`), and the same counts per
+    handbook field code of the dossiers' procedures. Dossiers of a procedure the handbook does not know count in
+    the totals only."""
+
+    online_rate: float | None = None
+    assisted_online_share: float | None = None
+    satisfaction_rate: float | None = None
+    rated: int = 0
+    avg_working_days: float | None = None
+    by_field: dict[str, DossierCounts] = field(default_factory=dict)
 
 
-def commune_kpis(commune_code, date_from, date_to):
-    """The Decision 766 KPIs of one commune for receipt dates date_from..date_to (inclusive, local dates).
+def commune_kpis(commune_code: int, since: date, until: date) -> CommuneKpis:
+    """The KPIs of one commune for dossiers received `since`..`until`.
 
-    Returns the dict the dashboard shows for a commune (`kpi.rates`: received, finished, on_time, on_time_rate,
-    online_rate, assisted_online_share, supplement_rate, satisfaction_rate, rated, avg_working_days — also
-    under the agreed name `avg_processing_days`), plus `by_field`: per handbook
-    field code of the dossiers' procedures, {received, finished, on_time, supplemented, on_time_rate,
-    late_rate, supplement_rate} (late_rate = 1 − on_time_rate: a finished dossier without a due date is not
-    on time). Everything comes from the counters (`CommuneDayStat`/`CommuneMonthStat`, `CommuneDayFieldStat`).
-    Dossiers whose procedure is not in the handbook count in the totals only. Rates are fractions
-    (0–1) rounded to 4 decimals, None when the denominator is 0. Raises Commune.DoesNotExist for an unknown code.
+    Everything comes from the counters (`CommuneDayStat`/`CommuneMonthStat`, `CommuneDayFieldStat`), never from
+    the dossier rows. Raises Commune.DoesNotExist for an unknown code.
     """
     commune = Commune.objects.only("pk").get(code=commune_code)
-    result = kpi.rates(kpi.total(date_from, date_to, commune_ids=[commune.pk]))
-    result["avg_processing_days"] = result["avg_working_days"]
-    result["by_field"] = _field_breakdown(commune.pk, date_from, date_to) if result["received"] else {}
-    return result
+    counts = kpi.total(since, until, commune_ids=[commune.pk])
+    rates = kpi.rates(counts)
+    by_field = {}
+    if counts["received"]:
+        by_field = {
+            code: DossierCounts(
+                received=row["received"],
+                finished=row["finished"],
+                on_time=row["on_time"],
+                supplemented=row["supplemented"],
+            )
+            for code, row in kpi.field_counts(commune.pk, since, until).items()
+        }
+    return CommuneKpis(
+        received=counts["received"],
+        finished=counts["finished"],
+        on_time=counts["on_time"],
+        supplemented=counts["supplemented"],
+        online_rate=rates["online_rate"],
+        assisted_online_share=rates["assisted_online_share"],
+        satisfaction_rate=rates["satisfaction_rate"],
+        rated=rates["rated"],
+        avg_working_days=rates["avg_working_days"],
+        by_field=by_field,
+    )

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from civicdesk.core.roles import Role
-from civicdesk.core.scoping import NOTHING, scope_filter
+from civicdesk.kernel.roles import Role
+from civicdesk.kernel.scoping import NOTHING, scope_filter
 
 PLANNER_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.HOME_AFFAIRS_PLANNER})
 

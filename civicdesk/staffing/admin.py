@@ -14,7 +14,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["name", "province", "total", "status", "solver_status", "objective"]
     list_filter = ["status"]
-    readonly_fields = ["input_snapshot", "summary", "messages"]
+    readonly_fields = ["input_snapshot", "summary", "message_codes", "messages"]
 
 
 @admin.register(Secondment)

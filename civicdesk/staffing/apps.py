@@ -8,7 +8,7 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Nhân sự, biệt phái")
 
     def ready(self):
-        from civicdesk.core.registry import registry
+        from civicdesk.kernel.registry import registry
 
         from . import dashboard, demo
 

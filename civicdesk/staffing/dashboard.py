@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.registry import registry
-from civicdesk.core.roles import Role
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import Role
 
 from .access import PLANNER_ROLES, is_planner
 

@@ -16,10 +16,10 @@ from datetime import timedelta
 from django.conf import settings
 
 from civicdesk.core.models import Department, User
-from civicdesk.core.roles import Role
 from civicdesk.core.services import create_user
 from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import set_coordinates
+from civicdesk.kernel.roles import Role
 
 from . import services, signals_in
 from .fields import Field

@@ -1,4 +1,4 @@
-"""The optional locks file of `civicdesk secondment plan --locks FILE` (no Django).
+"""The optional locks file of `civicdesk secondment plan --locks FILE` (Django only for gettext).
 
 CSV, UTF-8, header ``kind,staff_id,commune_code,field``; one lock per line:
 
@@ -16,7 +16,10 @@ import csv
 import io
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from civicdesk.staffing.optimizer import Locks, PlanInput
+from civicdesk.staffing.plan_io import _where
 
 LOCK_COLUMNS = ("kind", "staff_id", "commune_code", "field")
 KINDS = ("must_send", "must_not_send", "fixed", "forbidden")
@@ -31,42 +34,54 @@ def parse_locks(path) -> tuple[Locks, list[tuple[int, str, str, str, str]], list
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        return locks, rows, [f"{name}: không tìm thấy tệp."]
+        return locks, rows, [_("%(file)s: không tìm thấy tệp.") % {"file": name}]
     except UnicodeDecodeError:
-        return locks, rows, [f"{name}: tệp không phải mã UTF-8; hãy lưu lại dưới dạng 'CSV UTF-8'."]
+        return (
+            locks,
+            rows,
+            [_("%(file)s: tệp không phải mã UTF-8; hãy lưu lại dưới dạng 'CSV UTF-8'.") % {"file": name}],
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in ("kind", "staff_id") if c not in header]
     extra = [c for c in header if c not in LOCK_COLUMNS]
     if missing or extra:
-        problems = [f"thiếu cột '{c}'" for c in missing] + [f"cột thừa '{c}'" for c in extra]
-        return (
-            locks,
-            rows,
-            [f"{name} dòng 1: {', '.join(problems)} (cần các cột: {', '.join(LOCK_COLUMNS)})."],
-        )
+        problems = [_("thiếu cột '%(column)s'") % {"column": c} for c in missing]
+        problems += [_("cột thừa '%(column)s'") % {"column": c} for c in extra]
+        error = _("%(file)s dòng 1: %(problems)s (cần các cột: %(columns)s).") % {
+            "file": name,
+            "problems": ", ".join(problems),
+            "columns": ", ".join(LOCK_COLUMNS),
+        }
+        return locks, rows, [error]
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            errors.append(f"{name} dòng {line}: có {len(row)} cột, cần {len(header)} cột.")
+            errors.append(
+                _("%(where)s: có %(found)s cột, cần %(wanted)s cột.")
+                % {"where": _where(name, line), "found": len(row), "wanted": len(header)}
+            )
             continue
         cells = dict(zip(header, (c.strip() for c in row), strict=True))
         kind, sid = cells.get("kind", ""), cells.get("staff_id", "")
         commune, fld = cells.get("commune_code", ""), cells.get("field", "")
-        where = f"{name} dòng {line}"
+        where = _where(name, line)
         if kind not in KINDS:
-            errors.append(f"{where}: kind phải là một trong {', '.join(KINDS)} (nhận được '{kind}').")
+            errors.append(
+                _("%(where)s: kind phải là một trong %(kinds)s (nhận được '%(kind)s').")
+                % {"where": where, "kinds": ", ".join(KINDS), "kind": kind}
+            )
             continue
         if not sid:
-            errors.append(f"{where}: staff_id không được để trống.")
+            errors.append(_("%(where)s: staff_id không được để trống.") % {"where": where})
             continue
         if kind == "fixed" and (not commune or not fld):
-            errors.append(f"{where}: khóa 'fixed' cần commune_code và field.")
+            errors.append(_("%(where)s: khóa 'fixed' cần commune_code và field.") % {"where": where})
             continue
         if kind == "forbidden" and not commune:
-            errors.append(f"{where}: khóa 'forbidden' cần commune_code.")
+            errors.append(_("%(where)s: khóa 'forbidden' cần commune_code.") % {"where": where})
             continue
         rows.append((line, kind, sid, commune, fld))
         if kind == "must_send":
@@ -88,7 +103,13 @@ def check_locks(path, rows, inp: PlanInput) -> list[str]:
     errors = []
     for line, _kind, sid, commune, _fld in rows:
         if sid not in staff:
-            errors.append(f"{name} dòng {line}: cán bộ '{sid}' không có trong danh sách cán bộ.")
+            errors.append(
+                _("%(where)s: cán bộ '%(staff_id)s' không có trong danh sách cán bộ.")
+                % {"where": _where(name, line), "staff_id": sid}
+            )
         if commune and commune not in communes:
-            errors.append(f"{name} dòng {line}: xã '{commune}' không có trong danh sách xã.")
+            errors.append(
+                _("%(where)s: xã '%(code)s' không có trong danh sách xã.")
+                % {"where": _where(name, line), "code": commune}
+            )
     return errors

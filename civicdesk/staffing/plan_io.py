@@ -1,4 +1,4 @@
-"""Reading and validating the secondment optimiser's CSV inputs (no Django).
+"""Reading and validating the secondment optimiser's CSV inputs (Django only for gettext).
 
 Four files, UTF-8 (a BOM, as Excel writes it, is accepted), comma-separated, header on line 1:
 
@@ -9,8 +9,8 @@ Four files, UTF-8 (a BOM, as Excel writes it, is accepted), comma-separated, hea
   department missing from the file releases nobody -- see civicdesk.staffing.optimizer)
 
 Columns may come in any order but must be exactly these. Every problem in every file is collected and raised
-together as one :class:`PlanInputError`, each message naming the file and line (the header is line 1) in
-Vietnamese, so a planner can fix a file in one pass instead of one error per upload.
+together as one :class:`PlanInputError`, each message naming the file and line (the header is line 1) in the
+active language (Vietnamese by default), so a planner can fix a file in one pass instead of one error per upload.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import os
 import re
 from pathlib import Path
 from typing import IO
+
+from django.utils.translation import gettext as _
 
 from civicdesk.staffing.optimizer import Commune, Locks, Need, PlanInput, Staff
 
@@ -37,7 +39,7 @@ _DECIMAL_COMMA_RE = re.compile(r"^[+-]?\d+,\d+$")
 
 
 class PlanInputError(ValueError):
-    """All validation errors found in the inputs, one Vietnamese message per problem."""
+    """All validation errors found in the inputs, one message per problem."""
 
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
@@ -58,18 +60,22 @@ def _read_text(src: Source, name: str, errors: list[str]) -> str | None:
     try:
         data = src.read() if hasattr(src, "read") else Path(src).read_bytes()
     except FileNotFoundError:
-        errors.append(f"{name}: không tìm thấy tệp.")
+        errors.append(_("%(file)s: không tìm thấy tệp.") % {"file": name})
         return None
     except OSError as exc:
-        errors.append(f"{name}: không đọc được tệp ({exc.strerror or exc}).")
+        errors.append(
+            _("%(file)s: không đọc được tệp (%(error)s).") % {"file": name, "error": exc.strerror or exc}
+        )
         return None
     if isinstance(data, bytes):
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             errors.append(
-                f"{name}: tệp không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}); "
-                "hãy lưu lại dưới dạng 'CSV UTF-8'."
+                _(
+                    "%(file)s: tệp không phải mã UTF-8 (byte lỗi ở vị trí %(position)s); hãy lưu lại dưới dạng 'CSV UTF-8'."
+                )
+                % {"file": name, "position": exc.start}
             )
             return None
     return data.removeprefix("\ufeff")
@@ -85,27 +91,41 @@ def _rows(src: Source, default: str, columns: tuple[str, ...], errors: list[str]
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        errors.append(f"{name} dòng 1: không đọc được dòng tiêu đề ({exc}).")
+        errors.append(
+            _("%(file)s dòng 1: không đọc được dòng tiêu đề (%(error)s).") % {"file": name, "error": exc}
+        )
         return name, None
     want = ", ".join(columns)
     if header is None or not any(h.strip() for h in header):
-        errors.append(f"{name} dòng 1: tệp trống, thiếu dòng tiêu đề ({want}).")
+        errors.append(
+            _("%(file)s dòng 1: tệp trống, thiếu dòng tiêu đề (%(columns)s).")
+            % {"file": name, "columns": want}
+        )
         return name, None
     header = [h.strip() for h in header]
     bad = False
     if len(header) == 1 and ";" in header[0]:
-        errors.append(f"{name} dòng 1: tệp dùng dấu ';' để ngăn cột; cần dấu phẩy ',' (tiêu đề: {want}).")
+        errors.append(
+            _("%(file)s dòng 1: tệp dùng dấu ';' để ngăn cột; cần dấu phẩy ',' (tiêu đề: %(columns)s).")
+            % {"file": name, "columns": want}
+        )
         return name, None
     for col in columns:
         if col not in header:
-            errors.append(f"{name} dòng 1: thiếu cột '{col}' (cần đúng các cột: {want}).")
+            errors.append(
+                _("%(file)s dòng 1: thiếu cột '%(column)s' (cần đúng các cột: %(columns)s).")
+                % {"file": name, "column": col, "columns": want}
+            )
             bad = True
     for col in header:
         if col not in columns:
-            errors.append(f"{name} dòng 1: cột thừa '{col}' (cần đúng các cột: {want}).")
+            errors.append(
+                _("%(file)s dòng 1: cột thừa '%(column)s' (cần đúng các cột: %(columns)s).")
+                % {"file": name, "column": col, "columns": want}
+            )
             bad = True
     for col in sorted({c for c in header if header.count(c) > 1}):
-        errors.append(f"{name} dòng 1: cột '{col}' bị lặp.")
+        errors.append(_("%(file)s dòng 1: cột '%(column)s' bị lặp.") % {"file": name, "column": col})
         bad = True
     if bad:
         return name, None
@@ -116,18 +136,29 @@ def _rows(src: Source, default: str, columns: tuple[str, ...], errors: list[str]
             if not row or all(not cell.strip() for cell in row):
                 continue  # blank lines (often at the end of an Excel export) are harmless
             if len(row) != len(header):
-                errors.append(f"{name} dòng {line}: có {len(row)} cột, cần {len(header)} cột ({want}).")
+                errors.append(
+                    _("%(where)s: có %(found)s cột, cần %(wanted)s cột (%(columns)s).")
+                    % {"where": _where(name, line), "found": len(row), "wanted": len(header), "columns": want}
+                )
                 continue
             out.append((line, {h: cell.strip() for h, cell in zip(header, row, strict=True)}))
     except csv.Error as exc:
-        errors.append(f"{name} dòng {reader.line_num}: lỗi định dạng CSV ({exc}).")
+        errors.append(
+            _("%(where)s: lỗi định dạng CSV (%(error)s).")
+            % {"where": _where(name, reader.line_num), "error": exc}
+        )
     return name, out
+
+
+def _where(name: str, line: int) -> str:
+    """Where a problem is ("communes.csv dòng 12"), at the start of its message."""
+    return _("%(file)s dòng %(line)s") % {"file": name, "line": line}
 
 
 def _text(row: dict, col: str, where: str, errs: list[str]) -> str | None:
     value = row[col]
     if not value:
-        errs.append(f"{where}: {col} không được để trống.")
+        errs.append(_("%(where)s: %(column)s không được để trống.") % {"where": where, "column": col})
         return None
     return value
 
@@ -139,8 +170,20 @@ def _float(row: dict, col: str, lo: float, hi: float, where: str, errs: list[str
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not lo <= value <= hi:
-        hint = " — dùng dấu chấm '.' làm dấu thập phân" if _DECIMAL_COMMA_RE.match(raw) else ""
-        errs.append(f"{where}: {col} phải là số thực từ {lo:g} đến {hi:g} (nhận được '{raw}'){hint}.")
+        params = {"where": where, "column": col, "lo": f"{lo:g}", "hi": f"{hi:g}", "raw": raw}
+        if _DECIMAL_COMMA_RE.match(raw):
+            errs.append(
+                _(
+                    "%(where)s: %(column)s phải là số thực từ %(lo)s đến %(hi)s (nhận được '%(raw)s') "
+                    "— dùng dấu chấm '.' làm dấu thập phân."
+                )
+                % params
+            )
+        else:
+            errs.append(
+                _("%(where)s: %(column)s phải là số thực từ %(lo)s đến %(hi)s (nhận được '%(raw)s').")
+                % params
+            )
         return None
     return value
 
@@ -149,15 +192,24 @@ def _int(row: dict, col: str, lo: int, hi: int | None, where: str, errs: list[st
     raw = row[col]
     value = int(raw) if _INT_RE.match(raw) else None
     if value is None or value < lo or (hi is not None and value > hi):
-        rng = f"từ {lo} đến {hi}" if hi is not None else f"≥ {lo}"
-        errs.append(f"{where}: {col} phải là số nguyên {rng} (nhận được '{raw}').")
+        params = {"where": where, "column": col, "lo": lo, "hi": hi, "raw": raw}
+        if hi is not None:
+            errs.append(
+                _("%(where)s: %(column)s phải là số nguyên từ %(lo)s đến %(hi)s (nhận được '%(raw)s').")
+                % params
+            )
+        else:
+            errs.append(_("%(where)s: %(column)s phải là số nguyên ≥ %(lo)s (nhận được '%(raw)s').") % params)
         return None
     return value
 
 
 def _duplicate(key, seen: dict, what: str, where: str, line: int, errs: list[str]) -> bool:
     if key in seen:
-        errs.append(f"{where}: {what} bị trùng (đã có ở dòng {seen[key]}).")
+        errs.append(
+            _("%(where)s: %(what)s bị trùng (đã có ở dòng %(line)s).")
+            % {"where": where, "what": what, "line": seen[key]}
+        )
         return True
     seen[key] = line
     return False
@@ -172,7 +224,7 @@ def _parse_communes(src: Source, errors: list[str]) -> tuple[list[Commune], dict
     out: list[Commune] = []
     seen: dict[str, int] = {}
     for line, row in rows or []:
-        where = f"{name} dòng {line}"
+        where = _where(name, line)
         code = _text(row, "commune_code", where, errors)
         lat = _float(row, "lat", -90.0, 90.0, where, errors)
         lon = _float(row, "lon", -180.0, 180.0, where, errors)
@@ -188,16 +240,19 @@ def _parse_needs(src: Source, errors: list[str], known: set[str] | None) -> list
     out: list[Need] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows or []:
-        where = f"{name} dòng {line}"
+        where = _where(name, line)
         code = _text(row, "commune_code", where, errors)
         fld = _text(row, "field", where, errors)
         units = _int(row, "units", 0, None, where, errors)
         priority = _int(row, "priority", 1, 5, where, errors)
         if code is not None and known is not None and code not in known:
-            errors.append(f"{where}: xã '{code}' không có trong danh sách xã.")
+            errors.append(
+                _("%(where)s: xã '%(code)s' không có trong danh sách xã.") % {"where": where, "code": code}
+            )
             code = None
         if code is not None and fld is not None:
-            if _duplicate((code, fld), seen, f"nhu cầu ({code}, {fld})", where, line, errors):
+            what = _("nhu cầu (%(code)s, %(field)s)") % {"code": code, "field": fld}
+            if _duplicate((code, fld), seen, what, where, line, errors):
                 continue
             if units is not None and priority is not None:
                 out.append(Need(code, fld, units, priority))
@@ -209,12 +264,15 @@ def _parse_staff(src: Source, errors: list[str]) -> list[Staff]:
     out: list[Staff] = []
     seen: dict[str, int] = {}
     for line, row in rows or []:
-        where = f"{name} dòng {line}"
+        where = _where(name, line)
         sid = _text(row, "staff_id", where, errors)
         dept = _text(row, "department", where, errors)
         fields = frozenset(f.strip() for f in row["fields"].split(";") if f.strip())
         if not fields:
-            errors.append(f"{where}: fields không được để trống (các lĩnh vực cách nhau bởi ';').")
+            errors.append(
+                _("%(where)s: fields không được để trống (các lĩnh vực cách nhau bởi ';').")
+                % {"where": where}
+            )
         lat = _float(row, "home_lat", -90.0, 90.0, where, errors)
         lon = _float(row, "home_lon", -180.0, 180.0, where, errors)
         if sid is not None and _duplicate(sid, seen, f"staff_id '{sid}'", where, line, errors):
@@ -229,7 +287,7 @@ def _parse_quotas(src: Source, errors: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     seen: dict[str, int] = {}
     for line, row in rows or []:
-        where = f"{name} dòng {line}"
+        where = _where(name, line)
         dept = _text(row, "department", where, errors)
         cap = _int(row, "max_release", 0, None, where, errors)
         if dept is not None and _duplicate(dept, seen, f"department '{dept}'", where, line, errors):
@@ -294,8 +352,11 @@ def _param(value, name: str, kind: type, errors: list[str]):
     except (TypeError, ValueError):
         parsed = None
     if parsed is None or parsed < 0:
-        what = "số nguyên ≥ 0" if kind is int else "số thực ≥ 0"
-        errors.append(f"Tham số {name} phải là {what} (nhận được '{value}').")
+        params = {"name": name, "value": value}
+        if kind is int:
+            errors.append(_("Tham số %(name)s phải là số nguyên ≥ 0 (nhận được '%(value)s').") % params)
+        else:
+            errors.append(_("Tham số %(name)s phải là số thực ≥ 0 (nhận được '%(value)s').") % params)
         return None
     return parsed
 

@@ -10,7 +10,7 @@ from civicdesk.core.workcal import get_calendar
 from civicdesk.geo.models import Commune
 
 from . import optimizer, scoring, signals_in
-from .fields import Field, field_label
+from .fields import field_label
 from .models import CapacityRecord, GapWeights, Secondment
 
 
@@ -223,6 +223,3 @@ def before_after(secondment, today=None):
         "rows": rows,
         "has_data": bool(before["sources"] or during["sources"]),
     }
-
-
-FIELD_CHOICES = Field.choices

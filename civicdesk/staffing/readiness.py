@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .fields import field_label
-from .models import DepartmentQuota, Need, Plan, PlanLock, Secondment, StaffMember
+from .models import DepartmentQuota, Need, PlanLock, Secondment, StaffMember
 
 
 def add_months(day, months):
@@ -304,9 +304,3 @@ def _count_problems(plan, forced, fixed_seen, needs):
             % {"n": len(people), "total": plan.total}
         )
     return problems
-
-
-def plan_is_ready(plan):
-    return plan.status in (Plan.Status.DRAFT, Plan.Status.SOLVED, Plan.Status.FAILED) and not plan_problems(
-        plan
-    )

@@ -8,22 +8,21 @@ plus "by_field" ({staffing field code: {...the same keys, where known...}}) and 
 A value is None when no app provides it; callers then keep their manual or CSV figures, so gap scores work with
 no service-desk data at all.
 
-Sources (the agreed interfaces, nothing else of those apps):
-- `civicdesk.servicedesk.queries.commune_kpis(commune_code, date_from, date_to)` → the commune's KPIs (received,
-  on_time_rate, supplement_rate, …) and `by_field` per handbook field code ({received, finished, on_time,
-  supplemented, on_time_rate, late_rate, supplement_rate});
-- `civicdesk.hotline.queries.commune_ticket_stats(commune, since, until)` → {"questions", "sla_breaches",
-  "by_field": {handbook field code: {"questions", "sla_breaches"}}}.
+Sources (the agreed interfaces, typed, nothing else of those apps; import-linter holds staffing to them):
+- `civicdesk.servicedesk.queries.commune_kpis(commune_code, since, until)` → `CommuneKpis`: the commune's
+  dossier counts and rates, and `by_field` per handbook field code (`DossierCounts`);
+- `civicdesk.hotline.queries.commune_ticket_stats(commune_code, since, until)` → `CommuneTicketStats`: questions
+  and SLA breaches, and `by_field` per handbook field code (`TicketCounts`).
 Handbook field codes are folded into the broader staffing fields by `HANDBOOK_TO_STAFFING` (counts are added and
-rates recomputed from the counts). A commune with no dossiers (or no tickets) in the period gives no signal rather
-than zeros, so a planner's manual figures are not wiped out by an app that simply has no data for that commune yet.
+the rates follow from the added counts). A commune with no dossiers (or no tickets) in the period gives no signal
+rather than zeros, so a planner's manual figures are not wiped out by an app that simply has no data for that
+commune yet. An error in those apps is an error here too: a wrong figure must not pass for "no data".
 """
 
-import logging
+from civicdesk.hotline import queries as hotline_queries
+from civicdesk.servicedesk import queries as servicedesk_queries
 
 from .fields import FIELD_CODES
-
-log = logging.getLogger(__name__)
 
 KEYS = ("dossiers_per_month", "late_rate", "supplement_rate", "hotline_questions", "sla_breaches")
 
@@ -47,7 +46,6 @@ HANDBOOK_TO_STAFFING = {
     "van_hoa": "van_hoa_xa_hoi",
     "chuyen_doi_so": "cntt",
 }
-COUNTS = ("received", "finished", "on_time", "supplemented", "questions", "sla_breaches")
 
 
 def staffing_field(code):
@@ -55,106 +53,58 @@ def staffing_field(code):
     return HANDBOOK_TO_STAFFING.get(code) or (code if code in FIELD_CODES else None)
 
 
-def _first(data, *names):
-    for name in names:
-        value = data.get(name)
-        if value is not None:
-            return value
-    return None
-
-
-def _rate(value):
-    if value is None:
-        return None
-    value = float(value)
-    return value / 100.0 if value > 1.0 else value
-
-
 def _months(since, until):
     return max((until - since).days + 1, 1) / 30.44
 
 
-def _fold_fields(by_field):
-    """{handbook code: figures} → {staffing field: figures}; several handbook fields are added up."""
-    groups = {}
-    for code, figures in (by_field or {}).items():
-        target = staffing_field(code)
-        if target is not None and figures:
-            groups.setdefault(target, []).append(figures)
+def _add_dossiers(a, b):
+    return servicedesk_queries.DossierCounts(
+        received=a.received + b.received,
+        finished=a.finished + b.finished,
+        on_time=a.on_time + b.on_time,
+        supplemented=a.supplemented + b.supplemented,
+    )
+
+
+def _add_tickets(a, b):
+    return hotline_queries.TicketCounts(
+        questions=a.questions + b.questions, sla_breaches=a.sla_breaches + b.sla_breaches
+    )
+
+
+def _fold_fields(by_field, add):
+    """{handbook code: counts} → {staffing field: counts}; the counts of several handbook fields are added up."""
     folded = {}
-    for target, parts in groups.items():
-        if len(parts) == 1:
-            folded[target] = dict(parts[0])
-            continue
-        merged = {}
-        for key in COUNTS:
-            values = [p.get(key) for p in parts]
-            if all(v is not None for v in values):
-                merged[key] = sum(values)
-        if "finished" in merged and "on_time" in merged and merged["finished"]:
-            merged["late_rate"] = (merged["finished"] - merged["on_time"]) / merged["finished"]
-        if "supplemented" in merged and merged.get("received"):
-            merged["supplement_rate"] = merged["supplemented"] / merged["received"]
-        folded[target] = merged
+    for code, counts in by_field.items():
+        target = staffing_field(code)
+        if target is not None:
+            folded[target] = add(folded[target], counts) if target in folded else counts
     return folded
 
 
-def _from_kpis(kpis, months):
-    out = {}
-    received = _first(kpis, "received", "dossiers_received", "total_received")
-    if received is not None:
-        out["dossiers_per_month"] = float(received) / months
-    late = _rate(_first(kpis, "late_rate"))
-    if late is None:
-        on_time = _rate(_first(kpis, "on_time_rate"))
-        late = None if on_time is None else max(0.0, 1.0 - on_time)
-    if late is not None:
-        out["late_rate"] = late
-    supplement = _rate(_first(kpis, "supplement_rate"))
-    if supplement is not None:
-        out["supplement_rate"] = supplement
+def _from_dossiers(counts, months):
+    out = {"dossiers_per_month": counts.received / months}
+    if counts.late_rate is not None:
+        out["late_rate"] = counts.late_rate
+    if counts.supplement_rate is not None:
+        out["supplement_rate"] = counts.supplement_rate
     return out
 
 
-def _from_tickets(tickets, months):
-    out = {}
-    questions = _first(tickets, "questions", "tickets", "total", "received")
-    if questions is not None:
-        out["hotline_questions"] = float(questions) / months
-    breaches = _first(tickets, "sla_breaches", "breached", "overdue")
-    if breaches is not None:
-        out["sla_breaches"] = float(breaches) / months
-    return out
+def _from_tickets(counts, months):
+    return {"hotline_questions": counts.questions / months, "sla_breaches": counts.sla_breaches / months}
 
 
 def commune_kpis(commune, since, until):
-    """The service desk's KPIs for the commune, or None (no dossier in the period, or the app failed)."""
-    from civicdesk.servicedesk import queries
-
-    try:
-        data = queries.commune_kpis(commune.code, since, until)
-    except Exception:  # another app's failure must not break the gap page; it just gives no signal
-        log.exception("servicedesk KPIs failed for %s", commune.code)
-        return None
-    if not data or not _first(data, "received", "dossiers_received", "total_received"):
-        return None
-    return data
+    """The service desk's `CommuneKpis` for the commune, or None when no dossier was received in the period."""
+    kpis = servicedesk_queries.commune_kpis(commune.code, since, until)
+    return kpis if kpis.received else None
 
 
 def hotline_stats(commune, since, until):
-    """The hotline's ticket statistics for the commune, or None (no ticket in the period, or the app failed)."""
-    from civicdesk.hotline import queries
-
-    try:
-        data = queries.commune_ticket_stats(commune, since, until)
-    except Exception:  # same as above: no signal rather than a broken page
-        log.exception("hotline ticket statistics failed for %s", commune.code)
-        return None
-    if not data or not (
-        _first(data, "questions", "tickets", "total", "received") or data.get("sla_breaches")
-    ):
-        return None
-    return data
+    """The hotline's `CommuneTicketStats` for the commune, or None when it had no question nor breach."""
+    stats = hotline_queries.commune_ticket_stats(commune.code, since, until)
+    return stats if stats.questions or stats.sla_breaches else None
 
 
 def commune_workload(commune, since, until):
@@ -165,23 +115,14 @@ def commune_workload(commune, since, until):
     result["sources"] = []
     kpis = commune_kpis(commune, since, until)
     if kpis:
-        result.update(_from_kpis(kpis, months))
-        for field, figures in _fold_fields(kpis.get("by_field")).items():
-            result["by_field"].setdefault(field, {}).update(_from_kpis(figures, months))
+        result.update(_from_dossiers(kpis, months))
+        for field, counts in _fold_fields(kpis.by_field, _add_dossiers).items():
+            result["by_field"].setdefault(field, {}).update(_from_dossiers(counts, months))
         result["sources"].append("servicedesk")
     tickets = hotline_stats(commune, since, until)
     if tickets:
         result.update(_from_tickets(tickets, months))
-        for field, figures in _fold_fields(tickets.get("by_field")).items():
-            result["by_field"].setdefault(field, {}).update(_from_tickets(figures, months))
+        for field, counts in _fold_fields(tickets.by_field, _add_tickets).items():
+            result["by_field"].setdefault(field, {}).update(_from_tickets(counts, months))
         result["sources"].append("hotline")
     return result
-
-
-def kpi_snapshot(commune, since, until):
-    """Raw KPIs and hotline figures for the before/after view (whatever the apps return, plus the workload)."""
-    return {
-        "kpis": commune_kpis(commune, since, until) or {},
-        "hotline": hotline_stats(commune, since, until) or {},
-        "workload": commune_workload(commune, since, until),
-    }

@@ -1,10 +1,18 @@
 """Staffing fixtures: Di Linh and Cam Ly with coordinates and needs, a small pool, a secondee with an account."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import UserFactory
 
 from .factories import NeedFactory, StaffMemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request with the language cookie leaves its language active in the thread: start each test afresh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -114,7 +114,15 @@ def test_infeasible_locks_exit_non_zero_with_the_reason(files, tmp_path):
     out = StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("secondment", *args(files, "--json", "--locks", str(locks)), stdout=out)
-    assert exc.value.code == 3 and json.loads(out.getvalue())["status"] == "infeasible"
+    data = json.loads(out.getvalue())
+    assert exc.value.code == 3 and data["status"] == "infeasible"
+    (reason,) = data["messages"]
+    assert reason["code"] == "forced_over_quota" and reason["params"] == {"department": "tu-phap", "quota": 1}
+    assert reason["text"] == "Phòng/ban 'tu-phap': số người bắt buộc cử hoặc cố định vượt hạn mức (1)."
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("secondment", *args(files, "--locks", str(locks)), stdout=out)
+    assert "! Phòng/ban 'tu-phap': số người bắt buộc cử hoặc cố định vượt hạn mức (1)." in out.getvalue()
 
 
 def test_the_console_script_end_to_end(files, tmp_path):

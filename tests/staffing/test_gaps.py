@@ -224,19 +224,21 @@ def test_planner_edits_and_imports_needs(client_for, noi, di_linh, cam_ly):
 def test_refresh_uses_servicedesk_and_hotline_when_they_answer(monkeypatch, noi, capacity, di_linh):
     from datetime import date
 
+    from civicdesk.hotline.queries import CommuneTicketStats
+    from civicdesk.servicedesk.queries import CommuneKpis
     from civicdesk.staffing import signals_in
 
     monkeypatch.setattr(
         signals_in,
         "commune_kpis",
         lambda c, a, b: (
-            {"received": 300, "on_time_rate": 80, "supplement_rate": 0.25} if c.code == 25000 else None
+            CommuneKpis(received=300, finished=250, on_time=200, supplemented=75) if c.code == 25000 else None
         ),
     )
     monkeypatch.setattr(
         signals_in,
         "hotline_stats",
-        lambda c, a, b: {"tickets": 30, "sla_breaches": 3} if c.code == 25000 else None,
+        lambda c, a, b: CommuneTicketStats(questions=30, sla_breaches=3) if c.code == 25000 else None,
     )
     changed = services.refresh_signals(noi, di_linh.province, since=date(2026, 1, 1), until=date(2026, 3, 31))
     assert changed == 1

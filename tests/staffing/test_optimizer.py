@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections import Counter
@@ -9,6 +10,7 @@ from collections import Counter
 import pytest
 
 from civicdesk.staffing.optimizer import (
+    MESSAGE_CODES,
     Assignment,
     Commune,
     Locks,
@@ -16,13 +18,13 @@ from civicdesk.staffing.optimizer import (
     PlanInput,
     Staff,
     explain,
-    greedy,
     haversine_km,
     objective_of,
     solve,
-    solve_mip,
     to_json,
 )
+
+from .reference_solvers import greedy, solve_mip
 
 FIELDS = ("a", "b")
 
@@ -205,6 +207,7 @@ def test_solve_with_locks_equals_brute_force(seed):
     expected = brute_force(inp, restricted=True)
     if expected is None:
         assert res.status == "infeasible" and res.assignments == [] and res.messages
+        assert_messages_are_codes(res.messages)
         return
     assert res.status == "optimal", res.messages
     assert_feasible(inp, res.assignments)
@@ -308,25 +311,61 @@ def test_forbidden_pair_is_honoured():
 
 
 @pytest.mark.parametrize(
-    ("kw", "needle"),
+    ("kw", "code", "params"),
     [
-        (dict(quotas={"D1": 1}, locks=Locks(must_send={"S0", "S1"})), "hạn mức"),
-        (dict(quotas={"D1": 5}, locks=Locks(must_send={"S2"})), "hạn mức"),  # D2 missing from quotas -> 0
-        (dict(total=1, locks=Locks(must_send={"S0", "S2"})), "tổng số"),
-        (dict(locks=Locks(must_send={"S0"}, must_not_send={"S0"})), "vừa bắt buộc cử"),
-        (dict(locks=Locks(fixed=[("S0", "X1", "b")])), "không có lĩnh vực"),
-        (dict(locks=Locks(fixed=[("S0", "X0", "a"), ("S1", "X0", "a")])), "vượt nhu cầu"),
-        (dict(max_per_commune=1, locks=Locks(fixed=[("S0", "X1", "a"), ("S1", "X1", "a")])), "người/xã"),
-        (dict(locks=Locks(must_send={"NOBODY"})), "NOBODY"),
-        (dict(locks=Locks(fixed=[("S0", "X0", "a")], must_not_send={"S0"})), "không được cử"),
+        (
+            dict(quotas={"D1": 1}, locks=Locks(must_send={"S0", "S1"})),
+            "forced_over_quota",
+            {"department": "D1"},
+        ),
+        # D2 missing from the quotas -> it releases nobody
+        (dict(quotas={"D1": 5}, locks=Locks(must_send={"S2"})), "forced_over_quota", {"quota": 0}),
+        (dict(total=1, locks=Locks(must_send={"S0", "S2"})), "forced_over_total", {"forced": 2, "total": 1}),
+        (
+            dict(locks=Locks(must_send={"S0"}, must_not_send={"S0"})),
+            "lock_send_and_not_send",
+            {"staff_id": "S0"},
+        ),
+        (dict(locks=Locks(fixed=[("S0", "X1", "b")])), "fixed_field_missing", {"field": "b"}),
+        (dict(locks=Locks(fixed=[("S0", "X0", "a"), ("S1", "X0", "a")])), "fixed_over_need", {"units": 1}),
+        (
+            dict(max_per_commune=1, locks=Locks(fixed=[("S0", "X1", "a"), ("S1", "X1", "a")])),
+            "fixed_over_commune",
+            {"commune_code": "X1", "max_per_commune": 1},
+        ),
+        (dict(locks=Locks(must_send={"NOBODY"})), "lock_unknown_staff", {"staff_id": "NOBODY"}),
+        (
+            dict(locks=Locks(fixed=[("S0", "X0", "a")], must_not_send={"S0"})),
+            "fixed_not_send",
+            {"staff_id": "S0"},
+        ),
+        (
+            dict(locks=Locks(fixed=[("S1", "X0", "a"), ("S1", "X1", "a")])),
+            "fixed_twice",
+            {"commune_code": "X1"},
+        ),
+        (dict(locks=Locks(fixed=[("S1", "X0", "b")])), "fixed_no_need", {"commune_code": "X0", "field": "b"}),
+        (dict(locks=Locks(fixed=[("S0", "X0", "a")], forbidden={("S0", "X0")})), "fixed_forbidden", {}),
+        (dict(needs=[Need("X0", "a", 1, 3)], locks=Locks(must_send={"S2"})), "must_send_no_need", {}),
     ],
 )
-def test_infeasible_locks_are_reported_with_a_reason(kw, needle):
+def test_infeasible_locks_are_reported_with_a_reason(kw, code, params):
     res = solve(tiny(**kw))
     assert res.status == "infeasible"
     assert res.assignments == []
-    assert any(needle in m for m in res.messages), res.messages
+    assert any(m["code"] == code and params.items() <= m["params"].items() for m in res.messages), (
+        res.messages
+    )
+    assert_messages_are_codes(res.messages)
     assert greedy(tiny(**kw)).status == "infeasible"
+
+
+def assert_messages_are_codes(messages):
+    """What the optimiser says is a known code with exactly its parameters, JSON-ready, never a sentence."""
+    for m in messages:
+        assert set(m) == {"code", "params"}
+        assert set(m["params"]) == set(MESSAGE_CODES[m["code"]]), m
+    json.dumps(messages)
 
 
 def test_infeasible_detected_by_the_flow_itself():
@@ -340,7 +379,8 @@ def test_infeasible_detected_by_the_flow_itself():
         locks=Locks(must_send={"S0", "S1"}),
     )
     res = solve(inp)
-    assert res.status == "infeasible" and res.messages
+    assert res.status == "infeasible"
+    assert res.messages == [{"code": "locks_jointly_infeasible", "params": {}}]
 
 
 def test_quota_semantics_none_empty_and_missing_department():
@@ -433,6 +473,13 @@ def test_progress_callback_and_empty_cases():
     calls = []
     res = solve(tiny(), progress=lambda msg, frac: calls.append((msg, frac)))
     assert calls and calls[-1][1] == 1.0 and all(0.0 <= f <= 1.0 for _, f in calls)
+    assert_messages_are_codes([msg for msg, _ in calls])
+    assert [msg["code"] for msg, _ in calls] == [
+        "progress_checking",
+        "progress_arcs",
+        "progress_flow",
+        "progress_done",
+    ]
     assert res.status == "optimal"
     empty = solve(tiny(total=0))
     assert empty.status == "optimal" and empty.assignments == [] and empty.objective == 0.0
@@ -460,12 +507,12 @@ def test_cp_sat_reference_agrees():
 @pytest.fixture
 def pricing(monkeypatch):
     """Force the column-generation path with the smallest possible starting set and additions."""
-    from civicdesk.staffing import optimizer
+    from civicdesk.staffing.optimizer import solver
 
-    monkeypatch.setattr(optimizer, "DIRECT_MAX_ARCS", -1)
-    monkeypatch.setattr(optimizer, "_PRICING_START_PER_STAFF", 1)
-    monkeypatch.setattr(optimizer, "_PRICING_ADD_PER_STAFF", 1)
-    return optimizer
+    monkeypatch.setattr(solver, "DIRECT_MAX_ARCS", -1)
+    monkeypatch.setattr(solver, "_PRICING_START_PER_STAFF", 1)
+    monkeypatch.setattr(solver, "_PRICING_ADD_PER_STAFF", 1)
+    return solver
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -529,6 +576,7 @@ def test_zero_distance_weight_uses_field_hubs_and_is_exact():
 def test_time_limit_before_any_flow_is_a_timeout():
     res = solve(tiny(), time_limit=0.0)
     assert res.status == "timeout" and res.assignments == []
+    assert res.messages == [{"code": "timeout_preparing", "params": {}}]
     data = to_json(res)
     assert data["bound"] is None and data["gap"] is None  # JSON has no Infinity
 
@@ -546,3 +594,18 @@ def test_explain_marks_full_communes():
     far = next(a for a in res.assignments if a.commune_code == "X1")
     reasons = {(x["commune_code"], x["field"]): x["reason"] for x in explain(inp, res, far)["alternatives"]}
     assert reasons == {("X0", "a"): "commune_full", ("X0", "b"): "commune_full"}
+
+
+def test_the_optimiser_and_its_reference_solvers_need_no_django():
+    """The worker, the command line and the benchmark all run them; the benchmark without any settings."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; import civicdesk.staffing.optimizer, tests.staffing.reference_solvers; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

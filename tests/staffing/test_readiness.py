@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from civicdesk.staffing import services
 from civicdesk.staffing.models import Plan
+from civicdesk.staffing.plan_messages import render
 from civicdesk.staffing.readiness import plan_problems, pool_state
 
 from .factories import PlanFactory, SecondmentFactory, StaffMemberFactory
@@ -108,7 +109,9 @@ def test_busy_and_unavailable_people_stay_out_of_the_solver_input(noi, plan, poo
     assert [m.code for m in state.available] == ["NN1", "NN2", "TP2"]
     snapshot = services.build_snapshot(plan)
     assert {row[0] for row in snapshot["staff"]} == {"NN1", "NN2", "TP2"}
-    assert any("1 người đang được biệt phái" in w for w in snapshot["warnings"])
+    (warning,) = snapshot["warnings"]
+    assert warning["code"] == "pool_left_out" and warning["params"]["busy"] == 1
+    assert "1 người đang được biệt phái" in render(warning)
 
 
 def test_the_page_lists_the_problems_and_disables_solving(client_for, noi, plan, pool, needs, lam_dong):

@@ -5,15 +5,20 @@ from types import SimpleNamespace
 
 import pytest
 
+from civicdesk.hotline.queries import CommuneTicketStats, TicketCounts
+from civicdesk.servicedesk.queries import CommuneKpis, DossierCounts
 from civicdesk.staffing import signals_in
 from civicdesk.staffing.demo import ANCHORS, approximate_positions
 
 
 def test_workload_is_none_when_the_other_apps_have_no_data(monkeypatch):
-    monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", lambda code, a, b: {"received": 0})
+    monkeypatch.setattr(
+        "civicdesk.servicedesk.queries.commune_kpis",
+        lambda code, since, until: CommuneKpis(received=0, finished=0, on_time=0, supplemented=0),
+    )
     monkeypatch.setattr(
         "civicdesk.hotline.queries.commune_ticket_stats",
-        lambda commune, a, b: {"questions": 0, "sla_breaches": 0, "by_field": {}},
+        lambda code, since, until: CommuneTicketStats(questions=0, sla_breaches=0),
     )
     data = signals_in.commune_workload(SimpleNamespace(code=25000), date(2026, 1, 1), date(2026, 1, 31))
     assert all(data[k] is None for k in signals_in.KEYS) and data["sources"] == []
@@ -22,45 +27,43 @@ def test_workload_is_none_when_the_other_apps_have_no_data(monkeypatch):
 def test_workload_reads_the_query_functions(monkeypatch):
     calls = []
 
-    def kpis(code, a, b):
-        calls.append(("sd", code, a, b))
-        return {
-            "received": 61,
-            "on_time_rate": 0.75,
-            "supplement_rate": 12,
-            "by_field": {
-                "ho_tich": {"received": 20, "finished": 10, "on_time": 9, "supplemented": 2},
-                "chung_thuc": {"received": 10.44, "finished": 10, "on_time": 7, "supplemented": 1},
-                "cu_tru": {
-                    "received": 5,
-                    "finished": 5,
-                    "on_time": 5,
-                    "supplemented": 0,
-                },  # not a staffing line
+    def kpis(code, since, until):
+        calls.append(("sd", code, since, until))
+        return CommuneKpis(
+            received=61,
+            finished=40,
+            on_time=30,
+            supplemented=7,
+            by_field={
+                "ho_tich": DossierCounts(received=20, finished=10, on_time=9, supplemented=2),
+                "chung_thuc": DossierCounts(received=10, finished=10, on_time=7, supplemented=1),
+                "cu_tru": DossierCounts(
+                    received=5, finished=5, on_time=5, supplemented=0
+                ),  # not a staffing line
             },
-        }
+        )
 
-    def tickets(commune, a, b):
-        calls.append(("hl", commune.code))
-        return {
-            "questions": 10,
-            "sla_breaches": 2,
-            "by_field": {"dat_dai": {"questions": 4, "sla_breaches": 1}},
-        }
+    def tickets(code, since, until):
+        calls.append(("hl", code, since, until))
+        return CommuneTicketStats(
+            questions=10, sla_breaches=2, by_field={"dat_dai": TicketCounts(questions=4, sla_breaches=1)}
+        )
 
     monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", kpis)
     monkeypatch.setattr("civicdesk.hotline.queries.commune_ticket_stats", tickets)
-    data = signals_in.commune_workload(SimpleNamespace(code=25000), date(2026, 1, 1), date(2026, 1, 30))
+    since, until = date(2026, 1, 1), date(2026, 1, 30)
+    data = signals_in.commune_workload(SimpleNamespace(code=25000), since, until)
     months = 30 / 30.44
-    assert calls[0] == ("sd", 25000, date(2026, 1, 1), date(2026, 1, 30)) and calls[1] == ("hl", 25000)
+    # Both apps are asked the same way: the commune's code and the period.
+    assert calls == [("sd", 25000, since, until), ("hl", 25000, since, until)]
     assert data["dossiers_per_month"] == pytest.approx(61 / months)
-    assert data["late_rate"] == pytest.approx(0.25) and data["supplement_rate"] == pytest.approx(0.12)
+    assert data["late_rate"] == pytest.approx(0.25) and data["supplement_rate"] == pytest.approx(0.1148)
     assert data["hotline_questions"] == pytest.approx(10 / months) and data["sla_breaches"] == pytest.approx(
         2 / months
     )
-    # civil status and certification are one staffing line: counts added, rates recomputed from the counts
+    # civil status and certification are one staffing line: counts added, rates from the added counts
     assert data["by_field"]["ho_tich"] == pytest.approx(
-        {"dossiers_per_month": 30.44 / months, "late_rate": 4 / 20, "supplement_rate": 3 / 30.44}
+        {"dossiers_per_month": 30 / months, "late_rate": 4 / 20, "supplement_rate": 0.1}
     )
     assert data["by_field"]["dat_dai"] == pytest.approx(
         {"hotline_questions": 4 / months, "sla_breaches": 1 / months}
@@ -69,14 +72,11 @@ def test_workload_reads_the_query_functions(monkeypatch):
     assert data["sources"] == ["servicedesk", "hotline"]
 
 
-def test_a_failing_app_gives_no_signal_rather_than_an_error(monkeypatch, caplog):
+def test_a_failing_app_is_an_error_not_a_missing_signal(monkeypatch):
+    """A broken query must show, not pass for "no data" and leave the planner's figures silently stale."""
     monkeypatch.setattr("civicdesk.servicedesk.queries.commune_kpis", lambda *a: 1 / 0)
-    monkeypatch.setattr(signals_in, "hotline_stats", lambda *a: None)
-    assert (
-        signals_in.commune_workload(SimpleNamespace(code=1), date(2026, 1, 1), date(2026, 1, 2))["sources"]
-        == []
-    )
-    assert "servicedesk KPIs failed" in caplog.text
+    with pytest.raises(ZeroDivisionError):
+        signals_in.commune_workload(SimpleNamespace(code=1), date(2026, 1, 1), date(2026, 1, 2))
 
 
 def test_handbook_fields_fold_into_staffing_lines():

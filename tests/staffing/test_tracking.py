@@ -180,13 +180,13 @@ def test_secondee_downloads_their_own_decision(client_for, secondee_user, second
 
 
 def test_before_after_uses_the_other_apps_queries(monkeypatch, client_for, noi, seconded):
+    from civicdesk.servicedesk.queries import CommuneKpis
     from civicdesk.staffing import signals_in
 
     def kpis(commune, since, until):
-        return {
-            "received": 100 if since < seconded.start_date else 80,
-            "on_time_rate": 0.7 if since < seconded.start_date else 0.9,
-        }
+        if since < seconded.start_date:
+            return CommuneKpis(received=100, finished=100, on_time=70, supplemented=0)
+        return CommuneKpis(received=80, finished=80, on_time=72, supplemented=0)
 
     monkeypatch.setattr(signals_in, "commune_kpis", kpis)
     monkeypatch.setattr(signals_in, "hotline_stats", lambda c, a, b: None)

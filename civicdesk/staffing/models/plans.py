@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import Field
+from ..plan_messages import render
 from .capacity import PlanningQuerySet
 
 
@@ -50,7 +51,9 @@ class Plan(models.Model):
     bound = models.FloatField(_("cận trên"), null=True, blank=True)
     gap = models.FloatField(_("khoảng cách tối ưu"), null=True, blank=True)
     seconds = models.FloatField(_("thời gian giải (giây)"), null=True, blank=True)
-    messages = models.JSONField(default=list, blank=True)
+    # {"code", "params"} dicts, rendered in the reader's language by `messages` (see plan_messages); the column keeps
+    # its old name, and plans stored before codes hold plain sentences there.
+    message_codes = models.JSONField(default=list, blank=True, db_column="messages")
     summary = models.JSONField(default=dict, blank=True)
     input_snapshot = models.JSONField(default=dict, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -82,6 +85,11 @@ class Plan(models.Model):
         return reverse("staffing:plan_detail", args=[self.pk])
 
     @property
+    def messages(self):
+        """The plan's warnings and the solver's reasons, as sentences in the active language."""
+        return [render(m) for m in self.message_codes]
+
+    @property
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.SOLVED, self.Status.FAILED)
 
@@ -106,10 +114,6 @@ class Plan(models.Model):
                 "Phương án không cử ai nên không có gì để phê duyệt: bổ sung nhu cầu hoặc nguồn cán bộ rồi giải lại."
             )
         return ""
-
-    @property
-    def can_approve(self):
-        return not self.approval_refusal
 
     @property
     def result_stamp(self):

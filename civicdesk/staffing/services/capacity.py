@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.jobs import start_job
-from civicdesk.geo.models import Commune
+from civicdesk.core.models import User
+from civicdesk.geo.models import Commune, Province
 
 from .. import scoring, signals_in
 from ..access import require_planner
@@ -169,9 +170,6 @@ def start_refresh(actor, province, *, since, until):
 
 def refresh_signals_job(job, province_id, user_id, since, until):
     """The job body of `start_refresh`."""
-    from civicdesk.core.models import User
-    from civicdesk.geo.models import Province
-
     changed = refresh_signals(
         User.objects.get(pk=user_id),
         Province.objects.get(pk=province_id),

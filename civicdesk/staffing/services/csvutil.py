@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from civicdesk.core import csvfiles
-from civicdesk.core.validators import has_control_characters
+from civicdesk.kernel import csvfiles
+from civicdesk.kernel.validators import has_control_characters
 
 
 @dataclass

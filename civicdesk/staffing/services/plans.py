@@ -12,8 +12,10 @@ from civicdesk.geo.models import Commune
 
 from .. import optimizer
 from ..access import require_planner
-from ..fields import FIELD_CODES, field_label
+from ..fields import FIELD_CODES
 from ..models import DepartmentQuota, Need, Plan, PlanAssignment, PlanLock, Secondment, StaffMember
+from ..optimizer import message
+from ..plan_messages import render
 from ..queries import input_from_snapshot, plan_summary
 from ..readiness import period_end, plan_problems, pool_state
 from ..shortfall import shortfall
@@ -100,7 +102,7 @@ def _reset(plan):
     plan.status = Plan.Status.DRAFT
     plan.solver_status = ""
     plan.objective = plan.bound = plan.gap = plan.seconds = None
-    plan.summary, plan.messages = {}, []
+    plan.summary, plan.message_codes = {}, []
 
 
 @transaction.atomic
@@ -148,7 +150,7 @@ def build_snapshot(plan, state=None):
     """The optimiser input for `plan` from the database, as a JSON-able dict (see `input_from_snapshot`).
 
     Needs of communes without coordinates, and people who are unavailable or already seconded in the period
-    (`readiness.pool_state`), are left out with a warning.
+    (`readiness.pool_state`), are left out with a warning (a `plan_messages` code, shown in the reader's language).
     """
     warnings = []
     needs = list(Need.objects.filter(commune__province=plan.province, units__gt=0).select_related("commune"))
@@ -161,28 +163,21 @@ def build_snapshot(plan, state=None):
         else:
             communes[str(c.code)] = [c.lat, c.lon]
     if no_coords:
-        warnings.append(
-            _("Bỏ qua nhu cầu của %(n)s xã chưa có tọa độ: %(names)s.")
-            % {"n": len(no_coords), "names": ", ".join(sorted(no_coords)[:10])}
-        )
+        warnings.append(message("no_coordinates", n=len(no_coords), names=sorted(no_coords)[:10]))
     state = state or pool_state(plan.province, plan.period_start, plan.period_months)
     staff = [
         [member.code, member.department.code, sorted(member.fields), member.home_lat, member.home_lon]
         for member in state.available
     ]
-    left_out = []
-    if state.busy:
-        left_out.append(_("%(n)s người đang được biệt phái") % {"n": len(state.busy)})
-    if state.unavailable:
-        left_out.append(_("%(n)s người ngoài thời gian sẵn sàng") % {"n": len(state.unavailable)})
-    if left_out:
+    if state.busy or state.unavailable:
         warnings.append(
-            _("Trong thời gian biệt phái %(start)s – %(end)s, nguồn không gồm: %(list)s.")
-            % {
-                "start": plan.period_start.strftime("%d/%m/%Y"),
-                "end": period_end(plan.period_start, plan.period_months).strftime("%d/%m/%Y"),
-                "list": "; ".join(left_out),
-            }
+            message(
+                "pool_left_out",
+                start=plan.period_start.isoformat(),
+                end=period_end(plan.period_start, plan.period_months).isoformat(),
+                busy=len(state.busy),
+                unavailable=len(state.unavailable),
+            )
         )
     quotas = {
         q.department.code: q.max_release
@@ -239,7 +234,7 @@ def run_plan(actor, plan):
     state = _ready_pool(plan)
     _reset(plan)
     plan.input_snapshot = build_snapshot(plan, state)
-    plan.messages = list(plan.input_snapshot["warnings"])
+    plan.message_codes = list(plan.input_snapshot["warnings"])
     plan.status = Plan.Status.RUNNING
     job = start_job(
         actor,
@@ -276,56 +271,27 @@ def solve_plan_job(job, plan_id):
     inp = input_from_snapshot(plan.input_snapshot)
     job(2, _("Đang chuẩn bị dữ liệu"))
     result = optimizer.solve(
-        inp, time_limit=plan.time_limit, progress=lambda msg, frac: job(5 + 90 * frac, msg)
+        inp, time_limit=plan.time_limit, progress=lambda msg, frac: job(5 + 90 * frac, render(msg))
     )
     record_result(plan, inp, result)
     return {"url": plan.get_absolute_url(), "status": result.status, "assignments": len(result.assignments)}
 
 
 def _shortfall_message(plan, short):
-    """One paragraph: how many the plan could not send, and which limits held them back, with the fix."""
-    parts = [
-        _("Phương án chỉ cử được %(assigned)s trên %(total)s người: không còn ai cử thêm mà có ích.")
-        % {"assigned": short.assigned, "total": short.total}
-    ]
-    if not short.open_units:
-        parts.append(
-            _("Mọi nhu cầu đã có người; muốn cử thêm, hãy bổ sung nhu cầu ở trang Nhu cầu hoặc giảm tổng số.")
-        )
-    else:
-        parts.append(
-            _("Nhu cầu còn thiếu: %(list)s.")
-            % {"list": ", ".join(f"{field_label(f)} {n}" for f, n in short.open_units.most_common())}
-        )
+    """How many the plan could not send and which limits held them back (`plan_messages` says it, with the fix)."""
     names = {d.code: d.short_name or d.name for d in Department.objects.filter(province=plan.province)}
-    if short.full_departments:
-        parts.append(
-            _("Đã hết hạn mức cử: %(list)s — tăng hạn mức ở trang Nguồn cán bộ.")
-            % {
-                "list": ", ".join(
-                    f"{names.get(d, d)} ({q})" for d, q in sorted(short.full_departments.items())
-                )
-            }
-        )
-    if short.full_communes:
-        parts.append(
-            _("%(n)s xã còn thiếu người đã đủ %(max)s người/xã — tăng giới hạn mỗi xã.")
-            % {"n": short.full_communes, "max": plan.max_per_commune}
-        )
-    if short.too_far and plan.distance_weight > 0:
-        parts.append(
-            _(
-                "%(n)s cặp người – nhu cầu bị bỏ vì nơi ở quá xa so với mức ưu tiên (với trọng số %(w)s/km, "
-                "nhu cầu ưu tiên 1 chỉ nhận người ở trong vòng %(km)s km) — giảm trọng số khoảng cách."
-            )
-            % {"n": short.too_far, "w": plan.distance_weight, "km": round(1 / plan.distance_weight)}
-        )
-    if short.nobody_with_field:
-        parts.append(
-            _("Không còn ai trong nguồn có lĩnh vực: %(list)s — bổ sung cán bộ có lĩnh vực này.")
-            % {"list": ", ".join(str(field_label(f)) for f in short.nobody_with_field)}
-        )
-    return " ".join(parts)
+    return message(
+        "shortfall",
+        assigned=short.assigned,
+        total=short.total,
+        open_units=short.open_units.most_common(),
+        full_departments=[[names.get(d, d), q] for d, q in sorted(short.full_departments.items())],
+        full_communes=short.full_communes,
+        max_per_commune=plan.max_per_commune,
+        too_far=short.too_far,
+        distance_weight=plan.distance_weight,
+        nobody_with_field=list(short.nobody_with_field),
+    )
 
 
 @transaction.atomic
@@ -357,11 +323,11 @@ def record_result(plan, inp, result):
     plan.bound = result.bound if ok and result.bound != float("inf") else None
     plan.gap = result.gap if ok and result.gap != float("inf") else None
     plan.seconds = round(result.seconds, 3)
-    plan.messages = [*plan.input_snapshot.get("warnings", []), *result.messages]
+    plan.message_codes = [*plan.input_snapshot.get("warnings", []), *result.messages]
     if ok:
         short = shortfall(inp, result)
         if short is not None:
-            plan.messages.append(_shortfall_message(plan, short))
+            plan.message_codes.append(_shortfall_message(plan, short))
     plan.summary = plan_summary(inp, result.assignments)
     plan.solved_at = timezone.now()
     plan.save()

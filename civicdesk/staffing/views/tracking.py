@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core import audit
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 
 from .. import services
 from ..access import is_host_leader, is_planner, is_secondee
