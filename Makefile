@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export CIVICDESK_HOME := $(CURDIR)
 
-.PHONY: run setup install lock test test-pg test-api quality format bench clean messages
+.PHONY: run setup install lock test test-pg test-api quality deadcode format bench clean messages
 
 # Every install takes the exact versions and hashes of requirements.lock, so two fresh machines run the same
 # holidays, ortools and Django; the package itself is installed last, without touching its dependencies.
@@ -50,14 +50,23 @@ test-pg: install
 test-api: install
 	CIVICDESK_TESTING=1 $(BIN)/pytest -q -p no:randomly -p schemathesis tests/api/conformance.py $(PYTEST_ARGS)
 
+# lint-imports: the layers between apps (contracts in pyproject.toml, docs/decisions/0003-app-layers.md); djlint:
+# the templates (rules chosen in pyproject.toml).
 quality: install
-	$(BIN)/ruff check civicdesk tests bench
-	$(BIN)/ruff format --check civicdesk tests bench
+	$(BIN)/ruff check civicdesk tests bench eval
+	$(BIN)/ruff format --check civicdesk tests bench eval
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/djlint civicdesk/templates --lint --quiet
 	CIVICDESK_TESTING=1 $(BIN)/civicdesk makemigrations --check --dry-run
 
+# Functions, classes and constants nothing calls (vulture, settings in pyproject.toml). A report to read, not a gate:
+# a name used only from a template or by string (a job's "module.function") is listed too; grep before removing.
+deadcode: install
+	-$(BIN)/vulture
+
 format: install
-	$(BIN)/ruff check --fix civicdesk tests bench
-	$(BIN)/ruff format civicdesk tests bench
+	$(BIN)/ruff check --fix civicdesk tests bench eval
+	$(BIN)/ruff format civicdesk tests bench eval
 
 messages: install
 	cd civicdesk && ../$(BIN)/civicdesk makemessages -l en --no-obsolete && ../$(BIN)/civicdesk compilemessages

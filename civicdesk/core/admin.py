@@ -2,21 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.admin import ProvinceScopedAdmin
+
 from .models import ApiToken, AuditEvent, CalendarDay, Department, Job, User, WorkingGroup
-
-
-class ProvinceScopedAdmin(admin.ModelAdmin):
-    """A province admin manages only their own province's records in the admin site."""
-
-    province_lookup = "province"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.province_id:
-            return qs.none()
-        return qs.filter(**{self.province_lookup: request.user.province_id})
 
 
 @admin.register(User)

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel import audit as audit_port
+from civicdesk.kernel.validators import validate_no_control_characters
+
 
 class CoreConfig(AppConfig):
     name = "civicdesk.core"
@@ -8,8 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nền tảng")
 
     def ready(self):
-        from . import dashboard, signals  # noqa: F401  (signals: login/logout audit receivers)
+        from . import audit, dashboard, signals  # noqa: F401  (signals: login/logout audit receivers)
 
+        audit_port.install(audit.record)
         dashboard.register()
         _reject_control_characters_in_forms()
 
@@ -20,8 +24,6 @@ def _reject_control_characters_in_forms():
     Patched on the class's `run_validators`, not its validator list: fields created before this runs (Django's
     login form is imported by the admin, which starts first) look the method up on the class at each call."""
     from django import forms
-
-    from .validators import validate_no_control_characters
 
     if getattr(forms.CharField.run_validators, "rejects_control_characters", False):
         return

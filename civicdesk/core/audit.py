@@ -1,7 +1,8 @@
 """The append-only audit log: `record()` is the only way in.
 
 Call it from services (who changed what) and from views that show personal data (who viewed it). It never raises
-into the caller's flow for lack of a request; the IP comes from the current request when there is one.
+into the caller's flow for lack of a request; the IP comes from the current request when there is one. geo, under
+core, records through the kernel's port (`civicdesk.kernel.audit`), which `CoreConfig.ready` connects to `record`.
 """
 
 from django.apps import apps
@@ -9,11 +10,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.audit import Action, diff
+
 from .clients import client_ip
 from .middleware import current_request
 from .models import AuditEvent
 
-Action = AuditEvent.Action
+__all__ = ["Action", "diff", "events_for", "record", "record_view", "transitions", "type_label"]
 
 
 def _client_ip(request):
@@ -44,27 +47,6 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type="", 
 def record_view(actor, obj, *, fields, reason=""):
     """Log that `actor` was shown the personal data `fields` of `obj`."""
     return record(actor, Action.VIEW, obj, changes={"fields": list(fields)}, reason=reason)
-
-
-def diff(instance, data, fields):
-    """Apply `data` to `instance` for `fields`, returning {field: [old, new]} for what changed."""
-    changes = {}
-    for field in fields:
-        if field not in data:
-            continue
-        old, new = getattr(instance, field), data[field]
-        if old != new:
-            changes[field] = [_plain(old), _plain(new)]
-            setattr(instance, field, new)
-    return changes
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 # Pseudo object types recorded by services that touch no single model.

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .registry import registry
+from civicdesk.kernel.registry import registry
 
 
 def navigation(request):

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+
 from .models import CalendarDay, Department, User, WorkingGroup
-from .registry import registry
-from .roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from .workcal import get_calendar
 
 

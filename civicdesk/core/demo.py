@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import load_units
+from civicdesk.kernel.roles import Role
 
 from . import services
 from .models import DemoAnchor, User
-from .roles import Role
 from .workcal import VN_TZ
 
 PROVINCE_CODE = 68

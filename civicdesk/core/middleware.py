@@ -1,4 +1,7 @@
+import json
 from contextvars import ContextVar
+
+from civicdesk.kernel.validators import find_control_characters, has_control_characters
 
 _request = ContextVar("civicdesk_request", default=None)
 
@@ -80,10 +83,6 @@ class ControlCharactersMiddleware:
 
     @staticmethod
     def _problem(request):
-        import json
-
-        from .validators import find_control_characters, has_control_characters
-
         for key, values in request.GET.lists():
             if has_control_characters(key) or any(has_control_characters(v) for v in values):
                 return key

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.kernel.roles import Role
+
 from . import audit
 from .models import ApiToken, CalendarDay, Department, User, WorkingGroup
 from .models.tokens import hash_token
-from .roles import Role
 
 
 def _require_admin(actor):

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from civicdesk.kernel.registry import registry
+
 from . import services
 from .forms import ApiTokenForm, CalendarDayForm, ThrottledPasswordResetForm, WorkcalCalculatorForm
 from .models import ApiToken, CalendarDay, Department, Job, WorkingGroup
-from .registry import registry
 from .workcal import get_calendar
 
 

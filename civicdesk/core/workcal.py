@@ -85,14 +85,6 @@ class WorkCalendar:
             day += timedelta(days=1)
         return day
 
-    def working_days_in(self, start, end):
-        """Working days d with start <= d <= end."""
-        count, day = 0, start
-        while day <= end:
-            count += self.is_working_day(day)
-            day += timedelta(days=1)
-        return count
-
     # -- instants -------------------------------------------------------------------------------------
     def localize(self, dt):
         if dt.tzinfo is None:

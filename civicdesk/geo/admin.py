@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from civicdesk.core.admin import ProvinceScopedAdmin
+from civicdesk.kernel.admin import ProvinceScopedAdmin
 
 from .models import Commune, Hamlet, Province
 

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+
 
 class GeoConfig(AppConfig):
     name = "civicdesk.geo"
@@ -8,9 +11,6 @@ class GeoConfig(AppConfig):
     verbose_name = _("Đơn vị hành chính")
 
     def ready(self):
-        from civicdesk.core.registry import registry
-        from civicdesk.core.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-
         registry.add_nav(
             _("Đơn vị hành chính"), "commune_list", roles=PROVINCE_ROLES | {Role.DEPARTMENT_EXPERT}, order=80
         )

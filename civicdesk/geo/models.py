@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.scoping import scope_filter
+
 
 class Province(models.Model):
     code = models.PositiveIntegerField(_("mã"), unique=True)
@@ -27,8 +29,6 @@ class CommuneQuerySet(models.QuerySet):
 
         Names and codes of units are public; what this guards is the commune's own workspace.
         """
-        from civicdesk.core.scoping import scope_filter
-
         return self.filter(scope_filter(user, commune="", province="province"))
 
 

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicdesk.core import audit, csvfiles
-from civicdesk.core.scoping import can_manage_commune
-from civicdesk.core.validators import has_control_characters
+from civicdesk.kernel import audit, csvfiles
+from civicdesk.kernel.scoping import can_manage_commune
+from civicdesk.kernel.validators import has_control_characters
 
 from .models import Commune, Hamlet, Province
 
@@ -119,7 +119,6 @@ def delete_hamlet(actor, hamlet):
     hamlet.delete()
 
 
-HAMLET_COLUMNS = ["commune_code", "name", "kind", "lat", "lon", "population"]
 _KIND_ALIASES = {
     **{k: k for k in Hamlet.Kind.values},
     "thôn": "thon",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.core.scoping import can_manage_commune
+from civicdesk.kernel.scoping import can_manage_commune
 
 from . import services
 from .forms import CoordinatesForm, HamletForm, HamletImportForm

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import Role
+
 
 class HandbookConfig(AppConfig):
     name = "civicdesk.handbook"
@@ -8,9 +11,6 @@ class HandbookConfig(AppConfig):
     verbose_name = _("Cẩm nang")
 
     def ready(self):
-        from civicdesk.core.registry import registry
-        from civicdesk.core.roles import Role
-
         from .panels import handbook_panel, load_demo
 
         registry.add_nav(_("Cẩm nang"), "handbook:index", order=20)

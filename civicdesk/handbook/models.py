@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.roles import DEPARTMENT_ROLES, PROVINCE_ROLES
-from civicdesk.core.scoping import scope_filter
+from civicdesk.kernel.roles import DEPARTMENT_ROLES, PROVINCE_ROLES
+from civicdesk.kernel.scoping import scope_filter
 
 
 class Field(models.Model):

@@ -12,7 +12,7 @@
 
 from django.utils.translation import gettext as _
 
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 
 
 def _admin(user):

@@ -57,10 +57,6 @@ def working_data(obj):
     return record_data(obj)
 
 
-def content_only(data):
-    return {k: v for k, v in data.items() if k == "kind" or k in CONTENT_FIELDS[data["kind"]]}
-
-
 def digest(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.models import Department
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 
 from . import permissions
 from .hooks import on_publish_hooks, run_hooks

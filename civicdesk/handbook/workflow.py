@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from civicdesk.core.models import User
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 
 from . import permissions
 from .models import Content

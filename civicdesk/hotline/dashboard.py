@@ -3,8 +3,8 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.registry import registry
-from civicdesk.core.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES, Role
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES, Role
 
 from .models import Team, Ticket
 from .services.permissions import COMMUNE_ACTORS, is_province_desk

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+
 
 class ServicedeskConfig(AppConfig):
     name = "civicdesk.servicedesk"
@@ -8,8 +10,6 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Một cửa cấp xã")
 
     def ready(self):
-        from civicdesk.core.registry import registry
-
         from . import demo, panels
 
         panels.register()

@@ -1,7 +1,6 @@
 from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel, Status, SupplementReason, SurveyReason, normalise_phone, validate_cccd
@@ -199,7 +198,3 @@ def parse_date(value, default):
         return date.fromisoformat(value) if value else default
     except ValueError:
         return default
-
-
-def local_now_input():
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")

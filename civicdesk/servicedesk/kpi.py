@@ -37,7 +37,6 @@ COUNTERS = (
     "timed",
 )
 FIELDS = (*COUNTERS, "working_days_sum")
-RATES = ("on_time_rate", "online_rate", "assisted_online_share", "supplement_rate", "satisfaction_rate")
 
 
 def dossier_aggregates():
@@ -73,7 +72,8 @@ def add(into, row):
     return into
 
 
-def _ratio(num, den):
+def ratio(num, den):
+    """num ÷ den rounded to 4 decimals, None when den is 0."""
     return round(num / den, 4) if den else None
 
 
@@ -83,11 +83,11 @@ def rates(counts):
         "received": counts["received"],
         "finished": counts["finished"],
         "on_time": counts["on_time"],
-        "on_time_rate": _ratio(counts["on_time"], counts["finished"]),
-        "online_rate": _ratio(counts["online"], counts["received"]),
-        "assisted_online_share": _ratio(counts["assisted"], counts["received"]),
-        "supplement_rate": _ratio(counts["supplemented"], counts["received"]),
-        "satisfaction_rate": _ratio(counts["satisfied"], counts["rated"]),
+        "on_time_rate": ratio(counts["on_time"], counts["finished"]),
+        "online_rate": ratio(counts["online"], counts["received"]),
+        "assisted_online_share": ratio(counts["assisted"], counts["received"]),
+        "supplement_rate": ratio(counts["supplemented"], counts["received"]),
+        "satisfaction_rate": ratio(counts["satisfied"], counts["rated"]),
         "rated": counts["rated"],
         # The sum is rounded first: float sums in another order (days, months, rows) differ in the last bits,
         # which must not flip the second decimal of the mean.
@@ -139,16 +139,6 @@ def counts_by(key, date_from, date_to, *, province_id=None, commune_ids=None):
         for row in days.values(key).annotate(**stat_aggregates()).order_by():
             add(result.setdefault(row[key], empty()), row)
     return result
-
-
-def counts_from_dossiers(date_from, date_to, *, province_id=None, commune_ids=None):
-    """The same counters straight from the dossier rows (slow at scale; for checks and one commune's detail)."""
-    rows = _scope(
-        Dossier.objects.filter(received_date__gte=date_from, received_date__lte=date_to),
-        province_id,
-        commune_ids,
-    )
-    return add(empty(), rows.aggregate(**dossier_aggregates()))
 
 
 def total(date_from, date_to, *, province_id=None, commune_ids=None):

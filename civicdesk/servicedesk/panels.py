@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.registry import registry
-from civicdesk.core.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES
 
 from . import kpi
 from .models import Dossier

@@ -1,7 +1,9 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from civicdesk.core import audit
 from civicdesk.core.models import AuditEvent
+from civicdesk.kernel import audit as audit_port
 
 
 def test_audit_log_is_append_only(alice):
@@ -21,6 +23,18 @@ def test_audit_log_is_append_only(alice):
 def test_diff_reports_only_changes(di_linh):
     changes = audit.diff(di_linh, {"lat": 11.58, "name": di_linh.name}, ["lat", "name"])
     assert changes == {"lat": [None, 11.58]}
+
+
+def test_geo_records_through_the_port_into_cores_log(alice, di_linh):
+    """geo sits under core: its writes reach the log through the kernel's port, which core plugs in at start."""
+    event = audit_port.record(alice, audit_port.Action.UPDATE, di_linh, changes={"lat": [None, 11.58]})
+    assert AuditEvent.objects.get(pk=event.pk).object_type == "geo.commune"
+
+
+def test_without_core_the_port_refuses_rather_than_writes_unaudited(monkeypatch, alice, di_linh):
+    monkeypatch.setattr(audit_port, "_recorder", None)
+    with pytest.raises(ImproperlyConfigured):
+        audit_port.record(alice, audit_port.Action.UPDATE, di_linh)
 
 
 def test_admin_view_filters_by_user_object_and_date(client_for, quan, alice, charlie):

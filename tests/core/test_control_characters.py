@@ -4,7 +4,7 @@ typed kept, the API with 422 — while newlines and tabs stay text."""
 import pytest
 from django import forms
 
-from civicdesk.core.validators import find_control_characters, has_control_characters
+from civicdesk.kernel.validators import find_control_characters, has_control_characters
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x0b", "\x0c", "\x1b", "\x7f"])

@@ -83,12 +83,6 @@ def test_reports_page_and_excel_export(client_for, ticket, phap, alice, charlie)
     assert "Chưa có câu hỏi nào" in client_for(charlie).get("/hotline/reports/").content.decode()
 
 
-def test_staffing_reads_counts_per_commune(ticket, lam_dong, di_linh):
-    assert queries.questions_per_commune(lam_dong.pk, vn(2026, 1, 1)) == {
-        di_linh.pk: {"questions": 1, "open": 1}
-    }
-
-
 def test_percentile_is_nearest_rank():
     assert queries.percentile([], 90) is None
     assert queries.percentile([5, 1, 3], 50) == 3

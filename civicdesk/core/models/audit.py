@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.audit import Action as AuditAction
+
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -24,18 +26,7 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One line of the append-only audit log: who did what to which record, when and why."""
 
-    class Action(models.TextChoices):
-        CREATE = "create", _("Tạo")
-        UPDATE = "update", _("Sửa")
-        DELETE = "delete", _("Xóa")
-        VIEW = "view", _("Xem dữ liệu cá nhân")
-        TRANSITION = "transition", _("Chuyển trạng thái")
-        IMPORT = "import", _("Nhập dữ liệu")
-        EXPORT = "export", _("Xuất dữ liệu")
-        LOGIN = "login", _("Đăng nhập")
-        LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
-        LOGOUT = "logout", _("Đăng xuất")
-        TOKEN = "token", _("Mã truy cập API")
+    Action = AuditAction
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

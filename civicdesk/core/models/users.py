@@ -4,7 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..roles import COMMUNE_ROLES, DEPARTMENT_ROLES, Role
+from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, Role
+from civicdesk.kernel.scoping import scope_filter
 
 phone_validator = RegexValidator(r"^\+?[0-9 .-]{8,15}$", _("Số điện thoại không hợp lệ."))
 
@@ -12,8 +13,6 @@ phone_validator = RegexValidator(r"^\+?[0-9 .-]{8,15}$", _("Số điện thoại
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People a user may look up: their commune's colleagues, or the province's for province roles."""
-        from ..scoping import scope_filter
-
         if user.is_authenticated and user.role in DEPARTMENT_ROLES:
             return self.filter(department_id=user.department_id) if user.department_id else self.none()
         return self.filter(scope_filter(user, commune="commune", province="province"))

@@ -22,6 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.assistant.search import search
+from civicdesk.core import audit
+from civicdesk.handbook.models import Field
+
 from .. import conf
 from ..models import ChannelIdentity, ChannelLinkCode, InboundMessage, Ticket
 from . import outbound
@@ -112,8 +116,6 @@ def new_link_code(user):
 
 @transaction.atomic
 def unlink_identity(actor, identity):
-    from civicdesk.core import audit
-
     if identity.user_id != actor.pk:
         raise PermissionDenied(_("Bạn chỉ hủy được liên kết của chính mình."))
     audit.record(actor, audit.Action.DELETE, identity)
@@ -121,8 +123,6 @@ def unlink_identity(actor, identity):
 
 
 def _link(inbound, code):
-    from civicdesk.core import audit
-
     link = (
         ChannelLinkCode.objects.select_for_update()
         .filter(code=code.upper(), used_at__isnull=True, expires_at__gt=timezone.now())
@@ -225,9 +225,6 @@ def _act(inbound, create_ticket, reply):
 
 def guess_field(text):
     """The field of the best handbook match (the assistant's search), so channel questions route like web ones."""
-    from civicdesk.assistant.search import search
-    from civicdesk.handbook.models import Field
-
     hits = search(text, limit=1)
     if not hits or not hits[0].topic:
         return None

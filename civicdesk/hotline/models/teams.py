@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.roles import Role
+from civicdesk.core.models import User
+from civicdesk.kernel.roles import Role
 
 # Roles of people who answer questions for a department team (a Home Affairs planner belongs to Sở Nội vụ).
 EXPERT_ROLES = (Role.DEPARTMENT_EXPERT, Role.HOME_AFFAIRS_PLANNER)
@@ -107,8 +108,6 @@ class Team(models.Model):
 
     def members(self):
         """The experts of the team: the department's experts, or the working group's members."""
-        from civicdesk.core.models import User
-
         if self.department_id:
             return User.objects.filter(
                 department_id=self.department_id, role__in=EXPERT_ROLES, is_active=True

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.roles import COMMUNE_ROLES, DEPARTMENT_ROLES
-from civicdesk.core.scoping import NOTHING, scope_filter
+from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES
+from civicdesk.kernel.scoping import NOTHING, scope_filter
 
 from .teams import Team, Urgency
 

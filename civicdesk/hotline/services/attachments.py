@@ -3,7 +3,6 @@
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .. import conf
@@ -82,21 +81,5 @@ def store(ticket, upload, *, actor=None, message=None):
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
-    return attachment
-
-
-def store_bytes(ticket, name, data, *, actor=None, message=None):
-    """Save raw bytes (an e-mail attachment) after the same checks."""
-    content_type = check(name, data[:16], len(data))
-    attachment = Attachment(
-        ticket=ticket,
-        message=message,
-        name=PurePosixPath(name).name[:200],
-        size=len(data),
-        content_type=content_type,
-        uploaded_by=actor,
-    )
-    attachment.file.save(name, ContentFile(data), save=False)
     attachment.save()
     return attachment

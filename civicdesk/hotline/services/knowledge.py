@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
-from civicdesk.core.roles import Role
 from civicdesk.handbook import services as handbook_services
 from civicdesk.handbook.models import Faq, Guide, Procedure
+from civicdesk.kernel.roles import Role
 
 from ..models import HandbookLink, Message, Ticket, TicketEvent
 from .permissions import can_answer, is_team_leader, is_team_member

@@ -1,6 +1,6 @@
 """Who may do what on a ticket. Visibility is `Ticket.objects.visible_to`; these decide the 403s."""
 
-from civicdesk.core.roles import Role
+from civicdesk.kernel.roles import Role
 
 COMMUNE_ACTORS = (Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER)
 PROVINCE_DESK = (Role.PROVINCE_ADMIN, Role.HOTLINE_OPERATOR)

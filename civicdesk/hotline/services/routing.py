@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.models import Department, WorkingGroup
+from civicdesk.handbook.models import Field
 
 from ..models import Absence, CannedResponse, RoutingRule, SlaPolicy, Team, Ticket
 from ..models.teams import DEFAULT_SLA, Urgency
@@ -262,8 +263,6 @@ def _rotation(candidates, last_id):
 
 def routing_table(province):
     """Every field with the team its questions go to and whether that comes from a rule or the default."""
-    from civicdesk.handbook.models import Field
-
     rules = {r.field_id: r for r in RoutingRule.objects.filter(province=province).select_related("team")}
     teams_by_dept = {
         t.department.code: t

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.models import User
-from civicdesk.core.roles import Role
 from civicdesk.core.workcal import get_calendar
+from civicdesk.kernel.roles import Role
 
 from .. import conf, notify
 from ..models import Ticket, TicketEvent

@@ -13,6 +13,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.assistant.queries import conversation_transcript
 from civicdesk.core import audit
 
 from .. import conf, notify
@@ -118,8 +119,6 @@ def create_ticket(
         errors["urgency"] = _("Mức độ khẩn không hợp lệ.")
     transcript = ""
     if conversation_id:
-        from civicdesk.assistant.queries import conversation_transcript
-
         transcript = conversation_transcript(conversation_id, requester or actor)
         if transcript is None:
             errors["conversation"] = _("Không tìm thấy cuộc trò chuyện với trợ lý của anh/chị.")

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from civicdesk.assistant.search import search
+
 from .. import services
 from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm
 from ..models import HandbookLink, Ticket
@@ -225,8 +227,6 @@ def unlink(request, pk, link_id):
 @login_required
 def link_search(request, pk):
     """htmx: handbook records matching the expert's search, each with a button to link it."""
-    from civicdesk.assistant.search import search
-
     ticket = ticket_for(request, pk)
     if not can_answer(request.user, ticket):
         raise Http404

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core import audit
-from civicdesk.core.roles import COMMUNE_ROLES
+from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from ..channels.messaging import guess_field
 from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm, TransferForm

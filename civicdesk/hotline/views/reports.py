@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from civicdesk.core.exports import download_name, xlsx_response
-from civicdesk.core.roles import COMMUNE_ROLES
+from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from .. import queries
 from ..forms import ReportFilterForm

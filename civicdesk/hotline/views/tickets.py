@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from civicdesk.assistant.queries import escalation
-from civicdesk.core.roles import COMMUNE_ROLES
+from civicdesk.assistant.search import search
 from civicdesk.handbook.models import Field
+from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from .. import queries, services
 from ..channels.messaging import guess_field
@@ -121,8 +122,6 @@ def ticket_new(request):
 
 
 def _suggestions(text):
-    from civicdesk.assistant.search import search
-
     text = (text or "").strip()
     return search(text, limit=5) if len(text) >= 6 else []
 

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.roles import Role
-from civicdesk.core.scoping import scope_filter
+from civicdesk.kernel.roles import Role
+from civicdesk.kernel.scoping import scope_filter
 
 CCCD_RE = re.compile(r"^\d{12}$")
 

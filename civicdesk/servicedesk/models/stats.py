@@ -63,7 +63,7 @@ class CommuneDayStat(KpiCounters):
 class CommuneDayFieldStat(models.Model):
     """Counts for one commune, one day of receipt and one handbook field (the field of the dossier's procedure).
 
-    What the staffing app reads per field (`queries.commune_kpis(...)["by_field"]`): one commune's six months are
+    What the staffing app reads per field (`queries.commune_kpis(...).by_field`): one commune's six months are
     a few hundred of these rows instead of tens of thousands of dossiers. Dossiers of a procedure unknown to the
     handbook have no field and are not here. A procedure moved to another field counts under its new field once
     its dossiers change or `civicdesk dossiers refresh-stats` runs.

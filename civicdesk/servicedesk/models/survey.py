@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.scoping import scope_filter
+from civicdesk.kernel.scoping import scope_filter
 
 
 class SurveyReason(models.TextChoices):

@@ -18,10 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.core import audit, csvfiles
-from civicdesk.core.validators import describe, has_control_characters
+from civicdesk.core import audit
+from civicdesk.core.models import User
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
+from civicdesk.kernel import csvfiles
+from civicdesk.kernel.validators import describe, has_control_characters
 
 from ..due import DueDates
 from ..models import CHANNEL_METHOD, Channel, Dossier, DueSource, Status
@@ -402,8 +404,6 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
 
 def import_job(job, *, path, user_id):
     """Background job started from the import page: import the uploaded file, report progress."""
-    from civicdesk.core.models import User
-
     actor = User.objects.get(pk=user_id)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

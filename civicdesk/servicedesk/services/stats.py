@@ -7,8 +7,10 @@ deltas means a counter can never drift from the dossiers, whatever the write did
 
 from django.db import connection, transaction
 
+from civicdesk.core import audit
+
 from .. import kpi
-from ..models import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat, Dossier
+from ..models import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat, Dossier, SurveyResponse
 
 # Namespace of the PostgreSQL advisory locks taken per commune while its counters are recomputed.
 LOCK_NAMESPACE = 766
@@ -94,10 +96,6 @@ def bulk_load(dossiers, surveys=(), *, batch_size=2000):
 
     Survey responses may point at dossiers of the same call (their primary keys are set by bulk_create).
     """
-    from civicdesk.core import audit
-
-    from ..models import SurveyResponse
-
     with transaction.atomic():
         Dossier.objects.bulk_create(dossiers, batch_size=batch_size)
         SurveyResponse.objects.bulk_create(list(surveys), batch_size=batch_size)

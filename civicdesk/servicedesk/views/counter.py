@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
+from civicdesk.handbook import queries as handbook_queries
 from civicdesk.handbook.models import Procedure
 from civicdesk.handbook.text import fold
 
@@ -64,11 +65,10 @@ def _matching(procedures, query):
 
     A code ("HT-001", "ht001", or a prefix such as "CTR") means exactly those procedures. Otherwise: the words of the
     name (accents optional, shorter names first, so "khai sinh" puts "Đăng ký khai sinh" before its variants), then
-    what the assistant's index finds for the way citizens say it ("giấy độc thân", "nhập hộ khẩu"), then the
-    everyday keywords of records the index does not hold (it has published records only; drafts reach the counter).
+    what the handbook's search finds for the way citizens say it ("giấy độc thân", "nhập hộ khẩu": the assistant's
+    index answers it, through `handbook.queries.register_search_backend`), then the everyday keywords of records
+    that search does not hold (it has published records only; drafts reach the counter).
     """
-    from civicdesk.assistant.search import search
-
     compact = _compact(query)
     by_code = [p for p in procedures if compact and _compact(p.code).startswith(compact)]
     if by_code:
@@ -78,11 +78,12 @@ def _matching(procedures, query):
         return []
     ranked = {p.code: p for p in _shortest_first(p for p in procedures if _says(p.name, words))}
     index = {p.code: p for p in procedures}
-    hits = [h for h in search(query, limit=40) if h.kind == "procedure" and h.id.split(":", 1)[1] in index]
+    found = handbook_queries.search(query, None, 40, kinds=["procedure"], public=True)
+    hits = [h for h in found if h.record.code in index]
     # The index ranks everything that shares a syllable; half the best score keeps the plausible ones.
     for hit in hits:
         if hit.score >= hits[0].score / 2:
-            ranked.setdefault(hit.id.split(":", 1)[1], index[hit.id.split(":", 1)[1]])
+            ranked.setdefault(hit.record.code, index[hit.record.code])
     for p in _shortest_first(p for p in procedures if _says(" ".join(p.keywords or []), words)):
         ranked.setdefault(p.code, p)
     return list(ranked.values())[:MATCH_LIMIT]

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core import demo
-from civicdesk.core.registry import registry
+from civicdesk.kernel.registry import registry
 
 
 class Command(BaseCommand):

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core.workcal import VN_TZ
+from civicdesk.geo.models import Province
 
 
 class Command(BaseCommand):
@@ -54,7 +55,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {record.sender}: {record.get_outcome_display()} — {record.note}")
 
     def _fields(self, **options):
-        from civicdesk.geo.models import Province
         from civicdesk.hotline.services.routing import routing_table
 
         for province in Province.objects.filter(hotline_teams__isnull=False).distinct():

@@ -1,10 +1,13 @@
 """Navigation entries and home-page panels that each app contributes in its AppConfig.ready().
 
 Keeping these in one registry lets each domain app own its own menu item and dashboard card, so core never
-imports the apps that build on it.
+imports the apps that build on it. It lives in the kernel so that geo, under core, registers its own entries too.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,6 @@ class Registry:
         """The escalation page for `user` with `params` in the query string, or "" when there is none for them."""
         if self.escalation is None or user is None or not self.escalation.allowed(user):
             return ""
-        from urllib.parse import urlencode
-
-        from django.urls import reverse
-
         return reverse(self.escalation.url_name) + ("?" + urlencode(params) if params else "")
 
     def add_demo(self, name, loader, order=100):

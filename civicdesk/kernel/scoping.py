@@ -7,7 +7,7 @@ the whole province; a superuser sees everything; anyone else sees nothing.
 
 from django.db.models import Q
 
-from .roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES
+from .roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES, Role
 
 NOTHING = Q(pk__in=[])
 
@@ -46,8 +46,6 @@ def scope_filter(user, *, commune=None, province=None, department=None):
 
 def can_manage_commune(user, commune):
     """Whether `user` may edit the workspace data (hamlets, coordinates) of `commune`."""
-    from .roles import Role
-
     if not user.is_authenticated:
         return False
     if user.is_superuser:
