@@ -68,6 +68,7 @@ def main():
     from civicdesk.handbook.schema import parse_text
     from civicdesk.handbook.services import export_records, import_records, load_seed, on_publish_hooks
     from civicdesk.handbook.transfer import SEED_DIR
+    from civicdesk.kernel.actors import system
 
     demo.load()
     ensure_fields()
@@ -76,11 +77,11 @@ def main():
     result = {"scale": args.scale, "with_hooks": args.with_hooks}
 
     started = time.perf_counter()
-    first = load_seed()
+    first = load_seed(system("bench"))
     result["seed_first_run_s"] = round(time.perf_counter() - started, 3)
     result["records"] = first.created
     started = time.perf_counter()
-    again = load_seed()
+    again = load_seed(system("bench"))
     result["seed_rerun_s"] = round(time.perf_counter() - started, 3)
     result["seed_rerun_unchanged"] = again.unchanged
 
@@ -99,7 +100,7 @@ def main():
                         r[name] = [f"{c}-{n}" for c in r[name]]
                 copies.append(r)
         started = time.perf_counter()
-        report = import_records(copies, source_name="bench")
+        report = import_records(copies, actor=system("bench"), source_name="bench")
         result["import_copies_s"] = round(time.perf_counter() - started, 3)
         result["records"] += report.created
 

@@ -44,6 +44,7 @@ def world():
     from civicdesk.geo.services import load_units
     from civicdesk.handbook.fields import ensure_fields
     from civicdesk.hotline import services
+    from civicdesk.kernel.actors import system
 
     call_command("migrate", verbosity=0)
     load_units(provinces=[68])
@@ -52,20 +53,24 @@ def world():
     dept = Department.objects.create(province=province, code="tu-phap", name="Sở Tư pháp")
     experts = [
         core_services.create_user(
-            None, username=f"cv{i}", full_name=f"Chuyên viên {i}", role="department_expert", department=dept
+            system("bench"),
+            username=f"cv{i}",
+            full_name=f"Chuyên viên {i}",
+            role="department_expert",
+            department=dept,
         )
         for i in range(5)
     ]
     communes = list(Commune.objects.filter(province=province)[:40])
     officers = [
         core_services.create_user(
-            None, username=f"cb{i}", full_name=f"Cán bộ {i}", role="commune_officer", commune=c
+            system("bench"), username=f"cb{i}", full_name=f"Cán bộ {i}", role="commune_officer", commune=c
         )
         for i, c in enumerate(communes)
     ]
-    services.ensure_teams(None, province)
+    services.ensure_teams(system("bench"), province)
     admin = core_services.create_user(
-        None, username="tinh", full_name="Quản trị", role="province_admin", province=province
+        system("bench"), username="tinh", full_name="Quản trị", role="province_admin", province=province
     )
     return fields, experts, officers, admin
 

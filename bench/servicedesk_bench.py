@@ -254,6 +254,7 @@ def main():
     from django.test.utils import setup_test_environment
 
     from civicdesk.geo.models import Commune
+    from civicdesk.kernel.actors import system
     from civicdesk.servicedesk import kpi, queries
     from civicdesk.servicedesk.models import CommuneDayStat, Dossier
     from civicdesk.servicedesk.services import import_dossiers, rebuild_all_stats, refresh_stats
@@ -350,7 +351,7 @@ def main():
             )
         text = "".join(lines)
         started = time.perf_counter()
-        report = import_dossiers(None, text)
+        report = import_dossiers(system("bench"), text)
         elapsed = time.perf_counter() - started
         assert report.ok, report.error_lines()[:5]
         result["import"] = {

@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from civicdesk.core.models import Department, User
 from civicdesk.geo.models import Commune, Hamlet, Province
+from civicdesk.kernel.actors import system
 
 
 class ProvinceFactory(DjangoModelFactory):
@@ -59,3 +60,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
     role = "commune_officer"
     password = factory.django.Password("mat-khau-rat-manh-2026")
+
+
+# The system as an actor (kernel.actors): what the demo loader and the commands pass to services.
+SYSTEM = system("tests")

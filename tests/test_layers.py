@@ -52,7 +52,9 @@ def test_apps_reach_each_other_from_module_level_only_except_in_app_ready():
 
 def test_import_linter_refuses_an_upward_import(tmp_path):
     """A copy of the tree where the kernel imports staffing: lint-imports must exit non-zero and name the layer."""
-    shutil.copytree(PACKAGE, tmp_path / "civicdesk", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
+    shutil.copytree(
+        PACKAGE, tmp_path / "civicdesk", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     roles = tmp_path / "civicdesk" / "kernel" / "roles.py"
     roles.write_text(roles.read_text(encoding="utf-8") + "\nfrom civicdesk.staffing import scoring  # noqa\n")
@@ -68,3 +70,28 @@ def test_import_linter_refuses_an_upward_import(tmp_path):
     assert result.returncode != 0, result.stdout
     assert "Apps import only the layers below them BROKEN" in result.stdout
     assert "civicdesk.kernel.roles -> civicdesk.staffing.scoring" in result.stdout
+
+
+APPS = ("assistant", "core", "geo", "handbook", "hotline", "servicedesk", "staffing")
+
+
+def test_every_app_follows_the_app_template():
+    """docs/architecture.md, "Inside an app": the same file names for the same roles in every app."""
+    for app in APPS:
+        folder = PACKAGE / app
+        assert (folder / "views").is_dir() and not (folder / "views.py").exists(), (
+            f"{app}: views go in views/"
+        )
+        assert not list(folder.glob("views_*.py")), f"{app}: views go in views/"
+        assert (folder / "panels.py").is_file(), f"{app}: menu entries and home cards go in panels.py"
+        assert "def register(" in (folder / "panels.py").read_text(encoding="utf-8"), app
+        assert not (folder / "dashboard.py").exists() and not (folder / "access.py").exists(), app
+        assert not (folder / "services" / "permissions.py").exists(), (
+            f"{app}: permissions.py at the app's top"
+        )
+        ready = (folder / "apps.py").read_text(encoding="utf-8")
+        assert "panels.register()" in ready and "registry.add_nav" not in ready, app
+        if "registry.add_demo" in ready:
+            assert "demo.load" in ready and (folder / "demo.py").is_file(), (
+                f"{app}: the demo loader is demo.load"
+            )

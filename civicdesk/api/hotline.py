@@ -16,7 +16,7 @@ from civicdesk.handbook.models import Field
 from civicdesk.hotline import services
 from civicdesk.hotline.models import Message, Ticket
 from civicdesk.hotline.models.teams import Urgency
-from civicdesk.hotline.services.permissions import COMMUNE_ACTORS, can_answer
+from civicdesk.hotline.permissions import COMMUNE_ACTORS, can_answer
 from civicdesk.hotline.services.routing import routing_table
 
 from .base import Paging, answers, error

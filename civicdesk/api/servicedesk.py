@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from civicdesk.core import audit
 from civicdesk.geo.models import Province
 from civicdesk.handbook.models import Procedure
-from civicdesk.servicedesk import kpi, links, services
+from civicdesk.servicedesk import kpi, links, permissions, services
 from civicdesk.servicedesk.models import Dossier
 
 from .base import Paging, answers, error
@@ -90,10 +90,10 @@ def _out(request, dossier, *, detail=False):
     }
     if detail:
         data["allowed_actions"] = (
-            services.allowed_actions(dossier) if services.can_process(request.user, dossier) else []
+            services.allowed_actions(dossier) if permissions.can_process(request.user, dossier) else []
         )
         data["status_url"] = links.status_url(dossier)
-        if services.can_see_personal_data(request.user, dossier):
+        if permissions.can_see_personal_data(request.user, dossier):
             audit.record_view(
                 request.user,
                 dossier,
@@ -146,7 +146,7 @@ def get_dossier(request, code: str):
 def create_dossier(request, payload: DossierIn):
     """Check the components and register; missing required components answer 422 `incomplete`."""
     user = request.user
-    if not services.can_receive(user, user.commune_id):
+    if not permissions.can_receive(user, user.commune_id):
         raise PermissionDenied(
             _("Chỉ cán bộ, tình nguyện viên hoặc tổ lưu động của xã được tiếp nhận hồ sơ.")
         )

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from civicdesk.staffing import services
-from civicdesk.staffing.access import require_planner
 from civicdesk.staffing.models import Need, Plan, Secondment
+from civicdesk.staffing.permissions import require_planner
 from civicdesk.staffing.queries import commune_gap_table, default_weights
 
 from .base import answers

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+
 
 class AssistantConfig(AppConfig):
     name = "civicdesk.assistant"
@@ -8,12 +10,11 @@ class AssistantConfig(AppConfig):
     verbose_name = _("Trợ lý AI")
 
     def ready(self):
-        from civicdesk.kernel.registry import registry
-
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
         from . import demo, panels
 
-        registry.add_nav(_("Trợ lý"), "assistant:chat", order=30)
-        registry.add_panel("assistant/panel.html", panels.assistant_panel, order=15)
+        panels.register()
         registry.add_demo("assistant", demo.load, order=400)
         self._hook_publishing()
 

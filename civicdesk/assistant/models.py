@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.kernel.roles import DEPARTMENT_ROLES, Role
 from civicdesk.kernel.scoping import scope_filter
+
+from .permissions import can_see_gaps
 
 
 class IndexState(models.Model):
@@ -71,13 +72,6 @@ class TurnQuerySet(models.QuerySet):
 
     def for_gaps(self, user):
         return self.filter(self.gaps_scope(user))
-
-
-def can_see_gaps(user):
-    """Editors of content: the province admin and department experts (they write the handbook)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or user.role == Role.PROVINCE_ADMIN or user.role in DEPARTMENT_ROLES
 
 
 class Turn(models.Model):

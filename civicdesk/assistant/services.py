@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from civicdesk.core import audit
 from civicdesk.core.jobs import start_job
 
-from . import store
-from .models import Conversation, Feedback, Turn, can_see_gaps
+from . import jobs, store
+from .models import Conversation, Feedback, Turn
+from .permissions import can_see_gaps
 from .respond import answer_from, respond
 
 MAX_QUESTION = 1000
@@ -117,13 +118,6 @@ def start_rebuild(user):
     """An editor asks for a rebuild from the gaps page; it runs as a job with progress."""
     if not can_see_gaps(user):
         raise PermissionDenied(_("Chỉ biên tập viên cẩm nang được xây lại chỉ mục."))
-    job = start_job(
-        user, "assistant.rebuild", _("Xây lại chỉ mục trợ lý"), "civicdesk.assistant.services.rebuild_job"
-    )
+    job = start_job(user, "assistant.rebuild", _("Xây lại chỉ mục trợ lý"), jobs.rebuild_index)
     audit.record(user, audit.Action.UPDATE, job, reason="assistant index rebuild")
     return job
-
-
-def rebuild_job(job=None):
-    state = store.rebuild(progress=job)
-    return {"version": state.version, "records": state.doc_count, "ms": state.build_ms}

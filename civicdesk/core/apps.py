@@ -11,10 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nền tảng")
 
     def ready(self):
-        from . import audit, dashboard, signals  # noqa: F401  (signals: login/logout audit receivers)
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py; core's demo
+        # (units, departments, accounts) is the first step of `civicdesk demo` itself, not a registered loader.
+        from . import audit, panels, signals  # noqa: F401  (signals: login/logout audit receivers)
 
         audit_port.install(audit.record)
-        dashboard.register()
+        panels.register()
         _reject_control_characters_in_forms()
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.actors import person
 from civicdesk.kernel.audit import Action, diff
 
 from .clients import client_ip
@@ -29,11 +30,11 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type="", 
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    # A person is linked; the system is recorded by its name ("Hệ thống (demo)"); a citizen (anonymous) by neither.
+    name = actor.get_full_name() if actor is not None and getattr(actor, "is_authenticated", False) else ""
     return AuditEvent.objects.create(
-        actor=actor,
-        actor_name=(actor.get_full_name() if actor else "")[:150],
+        actor=person(actor) if name else None,
+        actor_name=str(name)[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:64],

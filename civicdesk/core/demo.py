@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import load_units
+from civicdesk.kernel.actors import DEMO
 from civicdesk.kernel.roles import Role
 
 from . import services
@@ -174,7 +175,7 @@ def load(stdout=None, reset_passwords=False):
         load_units()
     province = Province.objects.get(code=PROVINCE_CODE)
     departments = {
-        code: services.upsert_department(None, province=province, code=code, name=name, short_name=short)
+        code: services.upsert_department(DEMO, province=province, code=code, name=name, short_name=short)
         for code, name, short in DEPARTMENTS
     }
     password = settings.DEMO_PASSWORD
@@ -190,7 +191,7 @@ def load(stdout=None, reset_passwords=False):
             else:
                 kwargs["province"] = province
             user = services.create_user(
-                None,
+                DEMO,
                 username=username,
                 full_name=full_name,
                 role=role,
@@ -207,7 +208,7 @@ def load(stdout=None, reset_passwords=False):
     for code, name, purpose, dept_codes in WORKING_GROUPS:
         members = [u for u in users.values() if u.department_id in {departments[c].pk for c in dept_codes}]
         services.upsert_working_group(
-            None,
+            DEMO,
             province=province,
             code=code,
             name=name,

@@ -10,11 +10,7 @@ from civicdesk.kernel.roles import Role
 from . import audit
 from .models import ApiToken, CalendarDay, Department, User, WorkingGroup
 from .models.tokens import hash_token
-
-
-def _require_admin(actor):
-    if actor is not None and not actor.is_province_admin:
-        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được thực hiện thao tác này."))
+from .permissions import can_manage_token, require_admin
 
 
 @transaction.atomic
@@ -32,8 +28,8 @@ def create_user(
     email="",
     position="",
 ):
-    """Create an account. `actor=None` is the system (demo loader, management commands)."""
-    _require_admin(actor)
+    """Create an account (a province administrator, or the system: the demo loader, `civicdesk` commands)."""
+    require_admin(actor)
     user = User(
         username=username,
         full_name=full_name,
@@ -57,7 +53,7 @@ def create_user(
 
 @transaction.atomic
 def upsert_department(actor, *, province, code, name, short_name="", email="", phone=""):
-    _require_admin(actor)
+    require_admin(actor)
     dept, created = Department.objects.update_or_create(
         province=province,
         code=code,
@@ -70,7 +66,7 @@ def upsert_department(actor, *, province, code, name, short_name="", email="", p
 
 @transaction.atomic
 def upsert_working_group(actor, *, province, code, name, purpose="", departments=(), leader=None, members=()):
-    _require_admin(actor)
+    require_admin(actor)
     group, created = WorkingGroup.objects.update_or_create(
         province=province, code=code, defaults={"name": name, "purpose": purpose, "leader": leader}
     )
@@ -85,7 +81,7 @@ def upsert_working_group(actor, *, province, code, name, purpose="", departments
 @transaction.atomic
 def set_calendar_day(actor, *, day, kind, note=""):
     """Declare a working-day swap or an extra day off (replacing any earlier entry for that date)."""
-    _require_admin(actor)
+    require_admin(actor)
     if kind not in CalendarDay.Kind.values:
         raise ValidationError(_("Loại ngày không hợp lệ."))
     entry, _created = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "note": note})
@@ -95,7 +91,7 @@ def set_calendar_day(actor, *, day, kind, note=""):
 
 @transaction.atomic
 def remove_calendar_day(actor, *, day):
-    _require_admin(actor)
+    require_admin(actor)
     for entry in CalendarDay.objects.filter(date=day):
         audit.record(actor, audit.Action.DELETE, entry)
         entry.delete()
@@ -104,17 +100,17 @@ def remove_calendar_day(actor, *, day):
 @transaction.atomic
 def issue_api_token(actor, user, *, name="cli"):
     """Create a token for `user` and return (token record, clear value). The clear value is never stored."""
-    if actor is not None and actor != user and not actor.is_province_admin:
+    if not can_manage_token(actor, user):
         raise PermissionDenied(_("Bạn chỉ được tạo mã truy cập cho chính mình."))
     raw = ApiToken.generate()
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
-    audit.record(actor or user, audit.Action.TOKEN, token, changes={"issued_to": user.username, "name": name})
+    audit.record(actor, audit.Action.TOKEN, token, changes={"issued_to": user.username, "name": name})
     return token, raw
 
 
 @transaction.atomic
 def revoke_api_token(actor, token):
-    if actor != token.user and not actor.is_province_admin:
+    if not can_manage_token(actor, token.user):
         raise PermissionDenied(_("Bạn không được thu hồi mã này."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

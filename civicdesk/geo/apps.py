@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.kernel.registry import registry
-from civicdesk.kernel.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-
 
 class GeoConfig(AppConfig):
     name = "civicdesk.geo"
@@ -11,7 +8,8 @@ class GeoConfig(AppConfig):
     verbose_name = _("Đơn vị hành chính")
 
     def ready(self):
-        registry.add_nav(
-            _("Đơn vị hành chính"), "commune_list", roles=PROVINCE_ROLES | {Role.DEPARTMENT_EXPERT}, order=80
-        )
-        registry.add_nav(_("Xã của tôi"), "commune_list", roles=COMMUNE_ROLES, order=80)
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
+        from . import panels
+
+        panels.register()

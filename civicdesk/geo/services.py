@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.kernel import audit, csvfiles
+from civicdesk.kernel.actors import is_system
 from civicdesk.kernel.scoping import can_manage_commune
 from civicdesk.kernel.validators import has_control_characters
 
@@ -87,7 +88,7 @@ def load_units(provinces=None):
 
 
 def _check(actor, commune):
-    if actor is not None and not can_manage_commune(actor, commune):
+    if not is_system(actor) and not can_manage_commune(actor, commune):
         raise PermissionDenied(_("Bạn không có quyền cập nhật dữ liệu của đơn vị này."))
 
 
@@ -202,7 +203,7 @@ def import_hamlets(actor, text, *, dry_run=False):
                 _("Dòng %(line)s, cột commune_code: mã xã “%(code)s” không tồn tại.")
                 % {"line": line, "code": code[:40]}
             )
-        elif actor is not None and not can_manage_commune(actor, commune):
+        elif not is_system(actor) and not can_manage_commune(actor, commune):
             report.errors.append(
                 _("Dòng %(line)s: bạn không có quyền cập nhật %(name)s.")
                 % {"line": line, "name": commune.name}

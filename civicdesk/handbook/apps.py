@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.kernel.registry import registry
-from civicdesk.kernel.roles import Role
 
 
 class HandbookConfig(AppConfig):
@@ -11,11 +10,9 @@ class HandbookConfig(AppConfig):
     verbose_name = _("Cẩm nang")
 
     def ready(self):
-        from .panels import handbook_panel, load_demo
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
+        from . import demo, panels
 
-        registry.add_nav(_("Cẩm nang"), "handbook:index", order=20)
-        registry.add_nav(
-            _("Biên tập"), "handbook:queue", roles={Role.PROVINCE_ADMIN, Role.DEPARTMENT_EXPERT}, order=21
-        )
-        registry.add_panel("handbook/panels/handbook.html", handbook_panel, order=20)
-        registry.add_demo("handbook", load_demo, order=10)
+        panels.register()
+        registry.add_demo("handbook", demo.load, order=10)

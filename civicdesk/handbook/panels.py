@@ -1,4 +1,9 @@
-"""The handbook's home-page card and demo loader (registered in apps.py)."""
+"""The handbook's menu entries and home-page card (`register()`, from apps.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.kernel.registry import registry
+from civicdesk.kernel.roles import Role
 
 from . import queries
 from .permissions import is_editor
@@ -18,14 +23,9 @@ def handbook_panel(request):
     return context
 
 
-def load_demo(stdout, clock):
-    """`civicdesk demo`: the field list and the seed corpus, published (unchanged records are skipped).
-
-    The corpus is real content, not generated data: it dates nothing around the demo's clock.
-    """
-    from .services import load_seed
-
-    report = load_seed()
-    stdout.write(
-        f"  · cẩm nang: {report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi"
+def register():
+    registry.add_nav(_("Cẩm nang"), "handbook:index", order=20)
+    registry.add_nav(
+        _("Biên tập"), "handbook:queue", roles={Role.PROVINCE_ADMIN, Role.DEPARTMENT_EXPERT}, order=21
     )
+    registry.add_panel("handbook/panels/handbook.html", handbook_panel, order=20)

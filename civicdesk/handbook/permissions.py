@@ -5,7 +5,7 @@
 - Reviewers (publish, archive, verify) are the experts of the responsible department and province admins; a record
   with no department can only be reviewed by a province admin.
 - Four eyes: nobody publishes a change they authored (any revision since the last publication), so a reviewer is
-  always a second person. The system (actor None: seed, command-line import) is exempt.
+  always a second person. The system (`kernel.actors.system`: seed, command-line import) is exempt.
 - Commune roles, planners and volunteers read published content and never write; corrections reach the handbook
   through the hotline, whose operators may create FAQ drafts (`services.create_faq_draft`).
 """

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import views_public
+from .views import public
 
 app_name = "handbook_public"
 urlpatterns = [
-    path("", views_public.index, name="index"),
-    path("tim-kiem/", views_public.search, name="search"),
-    path("thu-tuc/<str:code>/", views_public.procedure, name="procedure"),
-    path("huong-dan/<slug:slug>/", views_public.guide, name="guide"),
-    path("hoi-dap/<slug:slug>/", views_public.faq, name="faq"),
+    path("", public.index, name="index"),
+    path("tim-kiem/", public.search, name="search"),
+    path("thu-tuc/<str:code>/", public.procedure, name="procedure"),
+    path("huong-dan/<slug:slug>/", public.guide, name="guide"),
+    path("hoi-dap/<slug:slug>/", public.faq, name="faq"),
 ]

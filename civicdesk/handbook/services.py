@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.models import Department
+from civicdesk.kernel.actors import is_system, person
 from civicdesk.kernel.roles import Role
 
 from . import permissions
@@ -39,7 +40,7 @@ Status = Content.Status
 
 
 def _province_id(actor):
-    return getattr(actor, "province_id", None) if actor is not None else None
+    return getattr(actor, "province_id", None)
 
 
 def _clean_for_save(actor, record, data, ctx):
@@ -49,7 +50,7 @@ def _clean_for_save(actor, record, data, ctx):
     if "department" not in data:
         if record is not None:
             data["department"] = record.department.code if record.department_id else None
-        elif actor is not None and actor.role == Role.DEPARTMENT_EXPERT and kind == "guide":
+        elif not is_system(actor) and actor.role == Role.DEPARTMENT_EXPERT and kind == "guide":
             data["department"] = actor.department.code
     clean, problems = validate(data, ctx, for_import=False)
     errors = {}
@@ -69,7 +70,7 @@ def _clean_for_save(actor, record, data, ctx):
 
 
 def _check_department_change(actor, record, clean, ctx):
-    if actor is None or actor.is_province_admin:
+    if is_system(actor) or actor.is_province_admin:
         return
     department = ctx.departments.get(clean["department"]) if clean["department"] else None
     current = record.department_id if record is not None else None
@@ -91,10 +92,10 @@ def save_record(actor, record, data, *, note=""):
     clean = _clean_for_save(actor, record, data, ctx)
     if record is None:
         department = ctx.departments.get(clean["department"]) if clean["department"] else None
-        if actor is not None and not permissions.can_create(actor, department.pk if department else None):
+        if not is_system(actor) and not permissions.can_create(actor, department.pk if department else None):
             raise PermissionDenied(_("Bạn không có quyền soạn nội dung cho sở, ngành này."))
         return _create(actor, clean, ctx, note=note or _("Tạo mới"))
-    if actor is not None and not permissions.can_edit(actor, record):
+    if not is_system(actor) and not permissions.can_edit(actor, record):
         raise PermissionDenied(
             _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được sửa.")
         )
@@ -107,22 +108,22 @@ def save_record(actor, record, data, *, note=""):
     changed = sorted(name for name in clean if clean.get(name) != before.get(name))
     if record.status == Status.PUBLISHED:
         state = record.pending_revision.status if record.pending_revision_id else Status.DRAFT
-        record.pending_revision = add_revision(record, clean, author=actor, note=note, status=state)
+        record.pending_revision = add_revision(record, clean, author=person(actor), note=note, status=state)
         record.save(update_fields=["pending_revision", "updated_at"])
     else:
         set_m2m(record, apply_data(record, clean, ctx))
         record.save()
-        add_revision(record, record_data(record), author=actor, note=note, status=record.status)
+        add_revision(record, record_data(record), author=person(actor), note=note, status=record.status)
     audit.record(actor, audit.Action.UPDATE, record, changes={"fields": changed}, reason=note)
     return record
 
 
 def _create(actor, clean, ctx, *, note):
-    record = get_model(clean["kind"])(created_by=actor if actor is not None else None, status=Status.DRAFT)
+    record = get_model(clean["kind"])(created_by=person(actor), status=Status.DRAFT)
     m2m = apply_data(record, clean, ctx)
     record.save()
     set_m2m(record, m2m)
-    add_revision(record, record_data(record), author=actor, note=note, status=Status.DRAFT)
+    add_revision(record, record_data(record), author=person(actor), note=note, status=Status.DRAFT)
     audit.record(actor, audit.Action.CREATE, record, changes={"kind": record.kind, "key": record.key})
     return record
 
@@ -146,7 +147,7 @@ def create_faq_draft(
     department is `department`, else the field's default department, else the actor's department; its experts
     review the draft. Raises ValidationError for bad input.
     """
-    if actor is not None and not (permissions.is_editor(actor) or actor.role == Role.HOTLINE_OPERATOR):
+    if not is_system(actor) and not (permissions.is_editor(actor) or actor.role == Role.HOTLINE_OPERATOR):
         raise PermissionDenied(_("Bạn không có quyền tạo bản nháp hỏi đáp."))
     ctx = build_context(province_id=_province_id(actor))
     department_code = department.code if isinstance(department, Department) else department
@@ -165,8 +166,8 @@ def create_faq_draft(
     }
     if department_code:
         data["department"] = department_code
-    clean = _clean_for_save(None, None, data, ctx)
-    if actor is not None and actor.role == Role.DEPARTMENT_EXPERT:
+    clean = _clean_for_save(actor, None, data, ctx)
+    if not is_system(actor) and actor.role == Role.DEPARTMENT_EXPERT:
         _check_department_change(actor, None, clean, ctx)
     return _create(actor, clean, ctx, note=_("Bản nháp hỏi đáp"))
 
@@ -187,7 +188,7 @@ def _transition(actor, record, old, new, reason=""):
 @transaction.atomic
 def submit_for_review(actor, record, reviewer=None):
     """Send a draft (or a published record's pending change) for review, optionally naming the reviewer."""
-    if actor is not None and not permissions.can_edit(actor, record):
+    if not is_system(actor) and not permissions.can_edit(actor, record):
         raise PermissionDenied(_("Chỉ người biên tập của sở, ngành chịu trách nhiệm được gửi duyệt."))
     state = record.workflow_state
     if state != Status.DRAFT or record.status == Status.ARCHIVED:
@@ -197,7 +198,7 @@ def submit_for_review(actor, record, reviewer=None):
             raise ValidationError(
                 _("Người duyệt phải là chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh.")
             )
-        if actor is not None and reviewer.pk == actor.pk:
+        if not is_system(actor) and reviewer.pk == actor.pk:
             raise ValidationError(_("Không thể tự duyệt thay đổi của mình; hãy chọn người duyệt khác."))
     _set_state(record, Status.IN_REVIEW)
     record.reviewer = reviewer
@@ -210,7 +211,7 @@ def submit_for_review(actor, record, reviewer=None):
 def publish(actor, record):
     """Publish a record in review (a pending change replaces the live text). The reviewer may not be an author."""
     state = record.workflow_state
-    if actor is not None:
+    if not is_system(actor):
         refusal = permissions.publish_refusal(actor, record, authors_since_publication(record))
         if refusal:
             raise PermissionDenied(refusal)
@@ -223,10 +224,12 @@ def publish(actor, record):
         record.pending_revision = None
     record.status = Status.PUBLISHED
     record.published_at = timezone.now()
-    if actor is not None:
+    if not is_system(actor):
         record.reviewer = actor
     record.save()
-    add_revision(record, record_data(record), author=actor, note=_("Công bố"), status=Status.PUBLISHED)
+    add_revision(
+        record, record_data(record), author=person(actor), note=_("Công bố"), status=Status.PUBLISHED
+    )
     _transition(actor, record, old, Status.PUBLISHED)
     run_hooks(record)
     return record
@@ -240,10 +243,10 @@ def return_to_draft(actor, record, reason):
         raise ValidationError(_("Hãy ghi lý do trả lại để người soạn biết cần sửa gì."))
     state = record.workflow_state
     if record.status == Status.ARCHIVED:
-        allowed = actor is None or permissions.can_review(actor, record)
+        allowed = is_system(actor) or permissions.can_review(actor, record)
     elif state == Status.IN_REVIEW:
         allowed = (
-            actor is None or permissions.can_edit(actor, record) or permissions.can_review(actor, record)
+            is_system(actor) or permissions.can_edit(actor, record) or permissions.can_review(actor, record)
         )
     else:
         raise ValidationError(_("Chỉ trả lại được nội dung đang chờ duyệt hoặc đã lưu trữ."))
@@ -261,7 +264,7 @@ def return_to_draft(actor, record, reason):
 @transaction.atomic
 def archive(actor, record):
     """Take a record out of use (off the public pages and the assistant); its history stays."""
-    if actor is not None and not permissions.can_review(actor, record):
+    if not is_system(actor) and not permissions.can_review(actor, record):
         raise PermissionDenied(
             _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được lưu trữ.")
         )
@@ -279,7 +282,7 @@ def archive(actor, record):
 @transaction.atomic
 def mark_verified(actor, record, note=None):
     """Record that the responsible department checked the content against its legal sources today."""
-    if actor is not None and not permissions.can_review(actor, record):
+    if not is_system(actor) and not permissions.can_review(actor, record):
         raise PermissionDenied(
             _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được xác nhận.")
         )
@@ -287,7 +290,7 @@ def mark_verified(actor, record, note=None):
         raise ValidationError(_("Nội dung đã lưu trữ không cần kiểm chứng."))
     record.verification = Content.Verification.VERIFIED
     record.verified_at = timezone.now()
-    record.verified_by = actor
+    record.verified_by = person(actor)
     if note is not None:
         record.verification_note = note
     record.save(
@@ -327,7 +330,14 @@ def note_view(record):
         Procedure.objects.filter(pk=record.pk).update(view_count=F("view_count") + 1)
 
 
-from .transfer import ImportReport, export_records, import_records, import_text, load_seed  # noqa: E402
+from .transfer import (  # noqa: E402
+    ImportReport,
+    export_records,
+    import_records,
+    import_text,
+    load_seed,
+    start_import,
+)
 
 __all__ = [
     "ImportReport",
@@ -344,5 +354,6 @@ __all__ = [
     "restore_revision",
     "return_to_draft",
     "save_record",
+    "start_import",
     "submit_for_review",
 ]

@@ -16,8 +16,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
+from civicdesk.core.jobs import start_job
+from civicdesk.kernel.actors import is_system, person
 
-from . import permissions
+from . import jobs, permissions
 from .fields import ensure_fields
 from .hooks import run_hooks
 from .models import Content, Faq, Procedure
@@ -75,15 +77,15 @@ def _batch_codes(items):
     return codes
 
 
-def import_records(records, *, actor=None, source_name="", dry_run=False):
+def import_records(records, *, actor, source_name="", dry_run=False):
     """Validate then write handbook records given as schema dicts (or national-database dicts); return a report.
 
     `records` is a list of dicts, or of (line, dict) pairs when the caller knows each record's line in its file.
     Errors read "dòng N, trường X: …". Nothing is written unless every record is valid (and nothing at all with
     `dry_run`). Province admins import anything; a department expert only records of their own department; `actor`
-    None is the system (seed, command line).
+    may be the system (`kernel.actors.system`: the seed, the command line).
     """
-    if actor is not None and not permissions.is_editor(actor):
+    if not is_system(actor) and not permissions.is_editor(actor):
         raise PermissionDenied(_("Chỉ người biên tập cẩm nang được nhập dữ liệu."))
     report = ImportReport(source_name=source_name)
     items = list(_numbered(records))
@@ -102,7 +104,7 @@ def import_records(records, *, actor=None, source_name="", dry_run=False):
         seen[key] = line
         cleaned.append((line, clean))
     existing = _existing(cleaned)
-    if actor is not None and not actor.is_province_admin:
+    if not is_system(actor) and not actor.is_province_admin:
         for line, clean in cleaned:
             _check_owner(actor, line, clean, existing, ctx, report)
     if not report.ok:
@@ -169,10 +171,10 @@ def _apply_state(obj, clean, actor, now):
     obj.status = target
     if clean["verified_at"]:
         obj.verified_at = parse_datetime(clean["verified_at"])
-        obj.verified_by = obj.verified_by or actor
+        obj.verified_by = obj.verified_by or person(actor)
     elif clean["verification"] == "verified":
         if obj.verification != "verified" or obj.verified_at is None:
-            obj.verified_at, obj.verified_by = now, actor
+            obj.verified_at, obj.verified_by = now, person(actor)
     else:
         obj.verified_at, obj.verified_by = None, None
 
@@ -184,7 +186,7 @@ def _write(plan, cleaned, actor, ctx, source_name):
     for clean, obj in plan:
         created = obj is None
         if created:
-            obj = MODELS[clean["kind"]](created_by=actor)
+            obj = MODELS[clean["kind"]](created_by=person(actor))
         m2m = apply_data(obj, clean, ctx)
         _apply_state(obj, clean, actor, now)
         obj.import_hash = digest(clean)
@@ -192,7 +194,7 @@ def _write(plan, cleaned, actor, ctx, source_name):
         written.append((obj, clean, m2m, created))
     _set_relations(written, cleaned)
     for obj, _clean, _m2m, _created in written:
-        add_revision(obj, record_data(obj), author=actor, note=note, status=obj.status)
+        add_revision(obj, record_data(obj), author=person(actor), note=note, status=obj.status)
     published = [obj for obj, _c, _m, _n in written if obj.status == Status.PUBLISHED]
     if published:
         # Hooks mean "published content changed": one call per import, not one per record (a seed of 150 records
@@ -223,7 +225,7 @@ def _set_relations(written, cleaned):
         set_m2m(obj, {"related": sorted(desired)})
 
 
-def import_text(text, *, actor=None, source_name="", dry_run=False):
+def import_text(text, *, actor, source_name="", dry_run=False):
     """Import a JSON or JSONL file's text; a file that is not valid JSON gives one error naming the line."""
     try:
         items = parse_text(text)
@@ -232,7 +234,28 @@ def import_text(text, *, actor=None, source_name="", dry_run=False):
     return import_records(items, actor=actor, source_name=source_name, dry_run=dry_run)
 
 
-def load_seed(actor=None, seed_dir=None):
+def start_import(actor, text, *, source_name=""):
+    """Check an uploaded file now and, if it is valid, write it in a background job.
+
+    `actor` is the editor (a person: the job and its page are theirs). Returns (report, job): the dry run's report (errors by line and field, nothing written) and the job, or None
+    when the file has errors. The job checks again before writing: another import may have changed the data.
+    """
+    report = import_text(text, actor=actor, source_name=source_name, dry_run=True)
+    if not report.ok:
+        return report, None
+    job = start_job(
+        actor,
+        "handbook_import",
+        _("Nhập cẩm nang từ %(name)s") % {"name": source_name},
+        jobs.run_import,
+        text=text,
+        actor_id=actor.pk,
+        source_name=source_name,
+    )
+    return report, job
+
+
+def load_seed(actor, seed_dir=None):
     """Load the field list and every seed/*.json file, published, with revisions. Idempotent; unchanged records
     are skipped. Raises ImproperlyConfigured listing the errors if a seed file breaks the schema."""
     ensure_fields()

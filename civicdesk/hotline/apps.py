@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+
 
 class HotlineConfig(AppConfig):
     name = "civicdesk.hotline"
@@ -8,6 +10,9 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Đường dây nóng")
 
     def ready(self):
-        from . import dashboard
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
+        from . import demo, panels
 
-        dashboard.register()
+        panels.register()
+        registry.add_demo("hotline", demo.load, order=30)

@@ -12,6 +12,7 @@ from civicdesk.core.workcal import get_calendar
 from civicdesk.geo.models import Province
 from civicdesk.handbook.fields import ensure_fields
 from civicdesk.handbook.models import Procedure
+from civicdesk.kernel.actors import DEMO
 
 from . import services
 from .models import CannedResponse, RoutingRule, SlaPolicy, Team, Ticket
@@ -77,7 +78,7 @@ def load(stdout, clock):
 
 
 def _configure(province, fields):
-    services.ensure_teams(None, province)
+    services.ensure_teams(DEMO, province)
     teams = {t.department.code: t for t in Team.objects.filter(province=province, department__isnull=False)}
     teams.update(
         {t.working_group.code: t for t in Team.objects.filter(province=province, working_group__isnull=False)}
@@ -87,19 +88,19 @@ def _configure(province, fields):
     if tu_phap and expert and tu_phap.leader_id is None:
         # Sở Tư pháp puts its hotline expert on the rota; colleagues (e.g. staff in the secondment pool) still see
         # and answer the team's questions but are not assigned new ones automatically.
-        services.update_team(None, tu_phap, strategy=Team.Strategy.ROUND_ROBIN, leader=expert, rota=[expert])
+        services.update_team(DEMO, tu_phap, strategy=Team.Strategy.ROUND_ROBIN, leader=expert, rota=[expert])
     for field_code, group_code in GROUP_RULES.items():
         if (
             group_code in teams
             and not RoutingRule.objects.filter(province=province, field=fields[field_code]).exists()
         ):
             services.set_routing_rule(
-                None, province=province, field=fields[field_code], team=teams[group_code]
+                DEMO, province=province, field=fields[field_code], team=teams[group_code]
             )
     for urgency, (first, resolution, warn) in DEFAULT_SLA.items():
         if not SlaPolicy.objects.filter(province=province, urgency=urgency).exists():
             services.set_sla_policy(
-                None,
+                DEMO,
                 province=province,
                 urgency=urgency,
                 first_response_hours=first,
@@ -110,7 +111,7 @@ def _configure(province, fields):
         team = teams.get(dept_code)
         for title, body in replies:
             if team and not CannedResponse.objects.filter(team=team, title=title).exists():
-                services.save_canned_response(None, team=team, title=title, body=body)
+                services.save_canned_response(DEMO, team=team, title=title, body=body)
 
 
 def _tickets(province, fields, clock):

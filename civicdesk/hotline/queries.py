@@ -23,7 +23,7 @@ from civicdesk.geo.models import Commune
 from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from .models import Team, Ticket
-from .services.permissions import is_province_desk
+from .permissions import is_province_desk
 
 S = Ticket.Status
 

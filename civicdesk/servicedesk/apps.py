@@ -10,6 +10,8 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Một cửa cấp xã")
 
     def ready(self):
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
         from . import demo, panels
 
         panels.register()

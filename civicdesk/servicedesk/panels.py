@@ -1,4 +1,4 @@
-"""The servicedesk's menu entries and home-page cards."""
+"""The service desk's menu entries and home-page cards (`register()`, from apps.py)."""
 
 from datetime import timedelta
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.registry import registry
+
 
 class StaffingConfig(AppConfig):
     name = "civicdesk.staffing"
@@ -8,9 +10,9 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Nhân sự, biệt phái")
 
     def ready(self):
-        from civicdesk.kernel.registry import registry
+        # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
+        # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
+        from . import demo, panels
 
-        from . import dashboard, demo
-
-        dashboard.register()
+        panels.register()
         registry.add_demo("staffing", demo.load, order=50)

@@ -19,6 +19,7 @@ from civicdesk.core.models import Department, User
 from civicdesk.core.services import create_user
 from civicdesk.geo.models import Commune, Province
 from civicdesk.geo.services import set_coordinates
+from civicdesk.kernel.actors import DEMO
 from civicdesk.kernel.roles import Role
 
 from . import services, signals_in
@@ -239,9 +240,9 @@ def _fill_coordinates(province, stdout):
     positions = approximate_positions(communes)
     for commune in missing:
         lat, lon, key = positions[commune.code]
-        set_coordinates(None, commune, lat=lat, lon=lon)
+        set_coordinates(DEMO, commune, lat=lat, lon=lon)
         services.set_coordinates_source(
-            None,
+            DEMO,
             commune,
             CommuneProfile.CoordinatesSource.DEMO,
             note=f"Vị trí gần đúng quanh {key or 'khung tỉnh'} (minh họa, không phải tọa độ khảo sát).",
@@ -261,7 +262,7 @@ def _secondee_account(departments):
     user = User.objects.filter(username=DEMO_SECONDEE).first()
     if user is None:
         user = create_user(
-            None,
+            DEMO,
             username=DEMO_SECONDEE,
             full_name="Đặng Thu Phương",
             role=Role.DEPARTMENT_EXPERT,
@@ -335,11 +336,11 @@ def _pool(province, departments, secondee, today):
     if StaffMember.objects.filter(province=province).exists():
         return 0
     rows = pool_rows(departments, today)
-    report = services.import_staff(None, province, _csv(POOL_COLUMNS, rows))
+    report = services.import_staff(DEMO, province, _csv(POOL_COLUMNS, rows))
     if not report.ok:
         raise RuntimeError("; ".join(report.errors[:5]))
     services.save_staff_member(
-        None,
+        DEMO,
         province,
         "STP-DEMO",
         {
@@ -356,7 +357,7 @@ def _pool(province, departments, secondee, today):
         },
     )
     quota_rows = [[code, quota] for code, _size, quota, _f in POOL if code in departments]
-    services.import_quotas(None, province, _csv(["department", "max_release"], quota_rows))
+    services.import_quotas(DEMO, province, _csv(["department", "max_release"], quota_rows))
     return len(rows) + 1
 
 
@@ -411,7 +412,7 @@ def _capacity(province, until):
         if "servicedesk" in signals["sources"]:
             rates[commune.code] = (signals["late_rate"], signals["supplement_rate"])
     rows = capacity_rows(communes, rates)
-    report = services.import_capacity(None, province, _csv(services.capacity.CAPACITY_COLUMNS, rows))
+    report = services.import_capacity(DEMO, province, _csv(services.capacity.CAPACITY_COLUMNS, rows))
     if not report.ok:
         raise RuntimeError("; ".join(report.errors[:5]))
     return len(rows)
@@ -423,7 +424,7 @@ def _plans(province, secondee_member, start):
     made = 0
     for total in (260, 200):
         plan = services.create_plan(
-            None,
+            DEMO,
             province,
             name=f"Phương án {total} người (minh họa)",
             total=total,
@@ -436,13 +437,13 @@ def _plans(province, secondee_member, start):
         )
         if secondee_member is not None:
             services.add_lock(
-                None,
+                DEMO,
                 plan,
                 kind="must_send",
                 staff=secondee_member,
                 reason="Minh họa: tài khoản biepphai.chuyenvien được cử để thử báo cáo tuần.",
             )
-        services.solve_plan_now(None, plan)
+        services.solve_plan_now(DEMO, plan)
         made += 1
     return made
 
@@ -458,7 +459,7 @@ def load(stdout, clock):
     people = _pool(province, departments, secondee, clock.today) if secondee else 0
     records = _capacity(province, clock.today)
     if not Need.objects.filter(commune__province=province).exists():
-        services.generate_needs(None, province)
+        services.generate_needs(DEMO, province)
     member = StaffMember.objects.filter(province=province, user__username=DEMO_SECONDEE).first()
     plans = _plans(province, member, clock.today)
     stdout.write(

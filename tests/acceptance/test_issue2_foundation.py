@@ -23,6 +23,8 @@ from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 from django.utils import timezone
 
+from tests.factories import SYSTEM
+
 from .conftest import DI_LINH, html, login
 
 # --------------------------------------------------------------------------------------------------------------
@@ -132,8 +134,9 @@ class DiLinh:
     @cached_property
     def job(self):
         from civicdesk.core.jobs import start_job
+        from tests.core.test_jobs import count_to
 
-        return start_job(self.officer, "probe", "Di Linh job", "civicdesk.core.jobs._resolve")
+        return start_job(self.officer, "probe", "Di Linh job", count_to, n=1)
 
     @cached_property
     def token(self):
@@ -535,7 +538,7 @@ def test_camly_token_is_refused_di_linh_objects(client, users, name):
     objects = DiLinh(users)
     path_for, methods, body = API_SWEEP[name]
     path = path_for(objects)
-    _token, raw = issue_api_token(None, users["camly.canbo"], name="sweep")
+    _token, raw = issue_api_token(SYSTEM, users["camly.canbo"], name="sweep")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     outcomes = {}
     for method in methods:
@@ -607,7 +610,7 @@ def test_the_sweep_can_fail_dilinh_opens_the_same_urls(client, users):
     assert client.get(url).status_code == 200
     from civicdesk.core.services import issue_api_token
 
-    _t, raw = issue_api_token(None, users["dilinh.canbo"])
+    _t, raw = issue_api_token(SYSTEM, users["dilinh.canbo"])
     for name in ("api:get_ticket", "api:get_dossier", "api:get_commune"):
         path = API_SWEEP[name][0](objects)
         assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200, path
@@ -639,7 +642,7 @@ def test_api_lists_do_not_show_di_linh_records_to_camly(client, users):
     objects = DiLinh(users)
     objects.secondment  # noqa: B018 — a Di Linh secondee exists
     markers = [objects.ticket.title, objects.dossier.code, str(DI_LINH)]
-    _t, raw = issue_api_token(None, users["camly.canbo"])
+    _t, raw = issue_api_token(SYSTEM, users["camly.canbo"])
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     shown = {}
     for path in (

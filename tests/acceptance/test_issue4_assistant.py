@@ -10,6 +10,8 @@ import lxml.html
 import pytest
 from django.core.management import call_command
 
+from tests.factories import SYSTEM
+
 from .conftest import html, submit
 
 
@@ -158,7 +160,7 @@ def test_cli_json_and_batch_shapes(tmp_path, demo):
 def test_api_ask_with_a_token(client, users):
     from civicdesk.core.services import issue_api_token
 
-    _token, raw = issue_api_token(None, users["dilinh.canbo"])
+    _token, raw = issue_api_token(SYSTEM, users["dilinh.canbo"])
     response = client.post(
         "/api/assistant/ask", {"q": "làm giấy khai sinh cho con cần gì"}, content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",

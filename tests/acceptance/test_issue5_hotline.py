@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from civicdesk.core.workcal import VN_TZ, get_calendar
+from tests.factories import SYSTEM
 
 from .conftest import html, login, submit
 
@@ -80,7 +81,7 @@ def test_question_lands_with_tuphap_chuyenvien(client, demo):
 def test_question_through_the_api_returns_the_documented_shape(client, users):
     from civicdesk.core.services import issue_api_token
 
-    _t, raw = issue_api_token(None, users["dilinh.canbo"])
+    _t, raw = issue_api_token(SYSTEM, users["dilinh.canbo"])
     with time_machine.travel(FILED_AT, tick=False):
         response = client.post(
             "/api/hotline/tickets",
@@ -92,7 +93,7 @@ def test_question_through_the_api_returns_the_documented_shape(client, users):
     body = response.json()
     assert set(body) >= {"id", "status", "team", "assignee", "first_response_due", "resolution_due"}
     assert datetime.fromisoformat(body["first_response_due"]) == datetime(2026, 2, 23, 16, 30, tzinfo=VN_TZ)
-    _t, other = issue_api_token(None, users["camly.canbo"])
+    _t, other = issue_api_token(SYSTEM, users["camly.canbo"])
     assert (
         client.get(f"/api/hotline/tickets/{body['id']}", HTTP_AUTHORIZATION=f"Bearer {other}").status_code
         == 404

@@ -5,11 +5,12 @@ import pytest
 from civicdesk.assistant.search import handbook_search_backend
 from civicdesk.handbook import queries
 from civicdesk.handbook.services import load_seed
+from tests.factories import SYSTEM
 
 
 @pytest.fixture
 def seeded(db):
-    load_seed()
+    load_seed(SYSTEM)
 
 
 def test_readers_get_index_hits_for_everyday_words(seeded, alice):

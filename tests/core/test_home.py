@@ -58,9 +58,10 @@ def test_english_is_available(client_for, alice):
 
 def test_organisation_page_lists_departments_and_groups(client_for, alice, tu_phap, nnmt, lam_dong):
     from civicdesk.core.services import upsert_working_group
+    from tests.factories import SYSTEM
 
     upsert_working_group(
-        None, province=lam_dong, code="dat-dai", name="Tổ Đất đai – Xây dựng", departments=[nnmt]
+        SYSTEM, province=lam_dong, code="dat-dai", name="Tổ Đất đai – Xây dựng", departments=[nnmt]
     )
     page = client_for(alice).get(reverse("organisation")).content.decode()
     assert "Sở Tư pháp" in page and "Tổ Đất đai – Xây dựng" in page

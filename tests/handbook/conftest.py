@@ -2,7 +2,7 @@ import pytest
 
 from civicdesk.handbook.fields import ensure_fields
 from civicdesk.handbook.models import Procedure
-from tests.factories import UserFactory
+from tests.factories import SYSTEM, UserFactory
 
 from .factories import procedure_data
 
@@ -29,7 +29,7 @@ def published(fields, tu_phap):
     from civicdesk.handbook.services import import_records
 
     report = import_records(
-        [procedure_data("HT-100", name="Đăng ký khai sinh", keywords=["lam giay khai sinh"])]
+        [procedure_data("HT-100", name="Đăng ký khai sinh", keywords=["lam giay khai sinh"])], actor=SYSTEM
     )
     assert report.ok, report.errors
     return Procedure.objects.get(code="HT-100")

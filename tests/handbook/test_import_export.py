@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from civicdesk.handbook.models import Guide, Procedure
 from civicdesk.handbook.records import export_data
 from civicdesk.handbook.services import import_records, import_text
+from tests.factories import SYSTEM
 
 from .factories import guide_data, procedure_data
 
@@ -21,12 +22,12 @@ def jsonl(*records):
 
 def test_import_creates_then_is_idempotent_by_code(fields, tu_phap):
     records = [procedure_data("HT-001"), procedure_data("HT-002", related=["HT-001"]), guide_data()]
-    report = import_records(records, source_name="thu.json")
+    report = import_records(records, source_name="thu.json", actor=SYSTEM)
     assert report.ok and report.created == 3
     assert list(Procedure.objects.get(code="HT-001").related.values_list("code", flat=True)) == ["HT-002"]
-    again = import_records(records)
+    again = import_records(records, actor=SYSTEM)
     assert again.created == 0 and again.updated == 0 and again.unchanged == 3
-    changed = import_records([procedure_data("HT-001", name="Tên đã sửa")])
+    changed = import_records([procedure_data("HT-001", name="Tên đã sửa")], actor=SYSTEM)
     assert changed.updated == 1 and Procedure.objects.get(code="HT-001").name == "Tên đã sửa"
     assert Procedure.objects.count() == 2 and Guide.objects.get().status == "published"
 
@@ -39,7 +40,7 @@ def test_one_bad_line_writes_nothing_and_names_line_and_field(fields):
         procedure_data("HT-004", field="khong_co", related=["XX-999"]),
         procedure_data("HT-001"),
     )
-    report = import_text(text)
+    report = import_text(text, actor=SYSTEM)
     assert not report.ok
     assert any(e.startswith("dòng 3, trường level:") and "huyen" in e for e in report.errors)
     assert any(e.startswith("dòng 4, trường field:") for e in report.errors)
@@ -53,14 +54,14 @@ def test_errors_in_a_json_array_name_the_line_where_the_record_starts(fields):
     text = json.dumps(
         [procedure_data("HT-001"), procedure_data("HT-002", methods=[{"method": "fax"}])], indent=1
     )
-    report = import_text(text)
+    report = import_text(text, actor=SYSTEM)
     second_line = text.splitlines().index(" {", 2) + 1
     assert report.errors[0].startswith(f"dòng {second_line}, trường methods[1].method:")
     assert not Procedure.objects.exists()
 
 
 def test_broken_json_is_reported_with_its_line(fields):
-    report = import_text(jsonl(procedure_data("HT-001")) + '{"kind": "procedure", "code": \n')
+    report = import_text(jsonl(procedure_data("HT-001")) + '{"kind": "procedure", "code": \n', actor=SYSTEM)
     assert report.errors and report.errors[0].startswith("dòng 2,")
 
 
@@ -72,7 +73,7 @@ def test_schema_details_are_checked(fields):
         online_url="http://example.test/nop",
         colour="đỏ",
     )
-    errors = "\n".join(import_records([bad]).errors)
+    errors = "\n".join(import_records([bad], actor=SYSTEM).errors)
     for expected in (
         "methods[1].processing_days",
         "methods[2].method",
@@ -109,7 +110,7 @@ def test_the_national_database_field_names_are_mapped(fields, tu_phap):
         "Số quyết định công bố": "Quyết định thử",
         "Mức độ dịch vụ công trực tuyến": "Toàn trình",
     }
-    report = import_records([record])
+    report = import_records([record], actor=SYSTEM)
     assert report.ok, report.errors
     p = Procedure.objects.get(code="1.001193")
     assert (p.national_code, p.level, p.field.code, p.online_level) == (
@@ -162,7 +163,9 @@ def test_export_jsonl_has_one_published_record_a_line(published, draft):
 
 
 def test_export_json_round_trips_through_import(tmp_path, fields, tu_phap, phap):
-    import_records([procedure_data("HT-001", related=["HT-002"]), procedure_data("HT-002"), guide_data()])
+    import_records(
+        [procedure_data("HT-001", related=["HT-002"]), procedure_data("HT-002"), guide_data()], actor=SYSTEM
+    )
     from civicdesk.handbook.services import mark_verified
 
     mark_verified(phap, Procedure.objects.get(code="HT-002"))
@@ -201,8 +204,12 @@ def test_an_import_runs_the_publish_hooks_once(fields):
     seen = []
     services.on_publish_hooks.append(seen.append)
     try:
-        import_records([procedure_data("HT-001"), procedure_data("HT-002"), guide_data(status="draft")])
-        import_records([procedure_data("HT-001"), procedure_data("HT-002")])  # unchanged: no call
+        import_records(
+            [procedure_data("HT-001"), procedure_data("HT-002"), guide_data(status="draft")], actor=SYSTEM
+        )
+        import_records(
+            [procedure_data("HT-001"), procedure_data("HT-002")], actor=SYSTEM
+        )  # unchanged: no call
     finally:
         services.on_publish_hooks.remove(seen.append)
     assert [r.code for r in seen] == ["HT-002"]

@@ -1,6 +1,7 @@
 """Public pages (/cam-nang/): published content for citizens, no login, nothing else."""
 
 from civicdesk.handbook import services
+from tests.factories import SYSTEM
 
 from .factories import FaqFactory, GuideFactory
 
@@ -16,7 +17,7 @@ def test_citizens_read_published_procedures_without_an_account(client, published
 
 def test_drafts_archived_and_officials_only_content_stay_private(client, draft, published, fields):
     assert client.get("/cam-nang/thu-tuc/HT-200/").status_code == 404
-    services.archive(None, published)
+    services.archive(SYSTEM, published)
     assert client.get("/cam-nang/thu-tuc/HT-100/").status_code == 404
     GuideFactory(slug="noi-bo", audience="officials")
     GuideFactory(slug="cho-dan", audience="citizens", title="Cách nộp hồ sơ trực tuyến")

@@ -2,6 +2,7 @@
 
 from civicdesk.handbook import queries
 from civicdesk.handbook.services import import_records
+from tests.factories import SYSTEM
 
 from .factories import guide_data, procedure_data
 
@@ -15,7 +16,8 @@ def test_search_folds_accents_and_ranks_titles_first(fields, alice):
                 "DD-001", name="Cấp Giấy chứng nhận quyền sử dụng đất", field="dat_dai", keywords=["so do"]
             ),
             guide_data(title="Hướng dẫn khai sinh trực tuyến"),
-        ]
+        ],
+        actor=SYSTEM,
     )
     titles = [h.title for h in queries.search("dang ky khai sinh", alice)]
     assert titles[0] == "Đăng ký khai sinh"

@@ -2,10 +2,11 @@
 
 from civicdesk.handbook.models import Faq, Field, Guide, Procedure, Revision
 from civicdesk.handbook.services import load_seed
+from tests.factories import SYSTEM
 
 
 def test_seed_loads_the_corpus_published_with_revisions(tu_phap, nnmt):
-    report = load_seed()
+    report = load_seed(SYSTEM)
     assert (
         report.ok
         and report.created == Procedure.objects.count() + Guide.objects.count() + Faq.objects.count()
@@ -21,9 +22,9 @@ def test_seed_loads_the_corpus_published_with_revisions(tu_phap, nnmt):
 
 
 def test_seed_is_idempotent_and_skips_unchanged_records(tu_phap):
-    first = load_seed()
+    first = load_seed(SYSTEM)
     procedure = Procedure.objects.get(code="HT-001")
-    second = load_seed()
+    second = load_seed(SYSTEM)
     assert second.created == 0 and second.updated == 0 and second.unchanged == first.created
     assert Revision.objects.count() == first.created
     procedure.refresh_from_db()

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicdesk.handbook import services
 from civicdesk.handbook.models import Procedure
+from tests.factories import SYSTEM
 
 from .factories import GuideFactory, procedure_data
 
@@ -125,7 +126,7 @@ def test_an_expert_of_another_department_cannot_review(client_for, draft, phap, 
     services.submit_for_review(phap, draft)
     client = client_for(lam)
     assert client.get("/handbook/procedures/HT-200/").status_code == 404  # not her department's draft
-    services.publish(None, draft)  # published (by the system), then edited: a pending change in review
+    services.publish(SYSTEM, draft)  # published (by the system), then edited: a pending change in review
     services.save_record(phap, draft, procedure_data("HT-200", name="Đăng ký kết hôn (sửa)"))
     services.submit_for_review(phap, draft)
     page = client.get("/handbook/procedures/HT-200/").content.decode()

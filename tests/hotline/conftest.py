@@ -12,7 +12,7 @@ from civicdesk.core.workcal import VN_TZ
 from civicdesk.handbook.fields import ensure_fields
 from civicdesk.hotline import services
 from civicdesk.hotline.models import Team
-from tests.factories import UserFactory
+from tests.factories import SYSTEM, UserFactory
 from tests.hotline.factories import TeamFactory, WorkingGroupFactory
 
 
@@ -73,7 +73,7 @@ def land_group(lam_dong, nnmt, lam):
 @pytest.fixture
 def routing(fields, tu_phap_team, nnmt_team, land_group, lam_dong):
     """hộ tịch → Sở Tư pháp (default), đất đai → the land working group (a rule)."""
-    services.set_routing_rule(None, province=lam_dong, field=fields["dat_dai"], team=land_group)
+    services.set_routing_rule(SYSTEM, province=lam_dong, field=fields["dat_dai"], team=land_group)
     return {"tu_phap": tu_phap_team, "land": land_group}
 
 

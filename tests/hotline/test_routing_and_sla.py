@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from civicdesk.core.models import CalendarDay
 from civicdesk.hotline import services
 from civicdesk.hotline.models import Team, Ticket, TicketEvent
-from tests.factories import UserFactory
+from tests.factories import SYSTEM, UserFactory
 from tests.hotline.conftest import vn
 
 
@@ -169,7 +169,7 @@ def test_breach_without_leader_goes_to_the_province_admins(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    services.set_routing_rule(None, province=lam_dong, field=fields["moi_truong"], team=nnmt_team)
+    services.set_routing_rule(SYSTEM, province=lam_dong, field=fields["moi_truong"], team=nnmt_team)
     ticket = file_question(alice, field="moi_truong", now=vn(2026, 3, 2, 8))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from civicdesk.hotline import services
 from civicdesk.hotline.models import Team
 from civicdesk.hotline.services.routing import pick_assignee
-from tests.factories import UserFactory
+from tests.factories import SYSTEM, UserFactory
 
 
 @pytest.fixture
 def team(lam_dong, tu_phap, phap):
-    services.ensure_teams(None, lam_dong)
+    services.ensure_teams(SYSTEM, lam_dong)
     return Team.objects.get(department=tu_phap)
 
 

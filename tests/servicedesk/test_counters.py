@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from civicdesk.servicedesk import kpi, services
 from civicdesk.servicedesk.models import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat, Dossier
+from tests.factories import SYSTEM
 from tests.handbook.factories import FieldFactory, ProcedureFactory
 
 from .factories import DossierFactory, vn
@@ -152,7 +153,7 @@ def test_counters_follow_transitions_ratings_and_imports(dossiers, lam_dong, di_
         for i, d in enumerate(moved)
     ]
     lines.append("NEW-1,25000,HT-001,,truc_tiep,2025-06-30T16:00:00+07:00,,,,processing,1,\n")
-    assert services.import_dossiers(None, header + "".join(lines)).ok
+    assert services.import_dossiers(SYSTEM, header + "".join(lines)).ok
     assert_counters_match_rows(lam_dong, [di_linh, cam_ly], seed=2)
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from civicdesk.core.models import AuditEvent, Job
 from civicdesk.servicedesk import services
 from civicdesk.servicedesk.models import CommuneMonthStat, Dossier
+from tests.factories import SYSTEM
 
 from .factories import vn
 
@@ -33,7 +34,7 @@ def places(di_linh, cam_ly, khai_sinh):
 
 
 def test_a_good_file_is_imported_with_due_dates_and_flags(places):
-    result = services.import_dossiers(None, GOOD)
+    result = services.import_dossiers(SYSTEM, GOOD)
     assert result.ok and (result.created, result.updated) == (3, 0)
     assert result.unknown_procedures == {"XYZ-77": 1}
     first = Dossier.objects.get(code="H68.1")
@@ -49,10 +50,10 @@ def test_a_good_file_is_imported_with_due_dates_and_flags(places):
 
 
 def test_reimport_updates_instead_of_duplicating(places):
-    services.import_dossiers(None, GOOD)
+    services.import_dossiers(SYSTEM, GOOD)
     changed = GOOD.replace(",,,processing,1,", ",2025-10-09T09:00:00+07:00,,done,2,4")
     assert changed != GOOD
-    result = services.import_dossiers(None, changed)
+    result = services.import_dossiers(SYSTEM, changed)
     assert (result.created, result.updated) == (0, 3)
     assert Dossier.objects.count() == 3
     second = Dossier.objects.get(code="H68.2")
@@ -61,8 +62,8 @@ def test_reimport_updates_instead_of_duplicating(places):
 
 
 def test_moving_a_dossier_to_another_commune_fixes_both_counters(places):
-    services.import_dossiers(None, GOOD)
-    services.import_dossiers(None, GOOD.replace("H68.1,25000", "H68.1,24787"))
+    services.import_dossiers(SYSTEM, GOOD)
+    services.import_dossiers(SYSTEM, GOOD.replace("H68.1,25000", "H68.1,24787"))
     assert CommuneMonthStat.objects.get(commune__code=25000).received == 1
     assert CommuneMonthStat.objects.get(commune__code=24787).received == 2
 
@@ -74,7 +75,7 @@ def test_a_bad_file_writes_nothing_and_names_lines_and_columns(places):
         "H68.6,25000,HT-001,,truc_tiep,2025-10-06T09:00:00,,,,received,0,\n"  # line 7: no offset
         "H68.7,25000,HT-001,,truc_tiep,2025-10-06T09:00:00+07:00,,2025-10-05T09:00:00+07:00,,done,0,\n"
     )
-    result = services.import_dossiers(None, bad)
+    result = services.import_dossiers(SYSTEM, bad)
     assert not result.ok
     lines = result.error_lines()
     assert any(line.startswith("Dòng 5, cột code") and "lặp" in line for line in lines)
@@ -86,7 +87,7 @@ def test_a_bad_file_writes_nothing_and_names_lines_and_columns(places):
 
 
 def test_missing_columns_are_reported_on_line_1(places):
-    result = services.import_dossiers(None, "code,commune_code\nX,25000\n")
+    result = services.import_dossiers(SYSTEM, "code,commune_code\nX,25000\n")
     assert result.error_lines() == [
         "Dòng 1: thiếu cột: procedure_code, procedure_name, channel, received_at, due_at, finished_at, "
         "returned_at, status, supplement_requests, rating."
@@ -95,7 +96,7 @@ def test_missing_columns_are_reported_on_line_1(places):
 
 def test_status_done_needs_a_finish_time(places):
     row = "H68.9,25000,HT-001,,truc_tiep,2025-10-06T09:00:00+07:00,,,,done,0,\n"
-    result = services.import_dossiers(None, HEADER + row)
+    result = services.import_dossiers(SYSTEM, HEADER + row)
     assert result.error_lines() == ["Dòng 2, cột finished_at: trạng thái “done” cần thời điểm có kết quả."]
 
 
@@ -109,7 +110,7 @@ def test_only_province_admins_of_that_province_import(places, alice, quan, other
 
 
 def test_dry_run_validates_without_writing(places):
-    result = services.import_dossiers(None, GOOD, dry_run=True)
+    result = services.import_dossiers(SYSTEM, GOOD, dry_run=True)
     assert result.ok and result.rows == 3 and not Dossier.objects.exists()
 
 

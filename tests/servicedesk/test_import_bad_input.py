@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from civicdesk.core.models import Job
 from civicdesk.servicedesk import services
 from civicdesk.servicedesk.models import Dossier
+from tests.factories import SYSTEM
 
 from .test_import import GOOD, HEADER
 
@@ -36,7 +37,7 @@ def places(di_linh, cam_ly, khai_sinh):
     ],
 )
 def test_a_bad_cell_is_named_and_nothing_is_written(places, row, column, words):
-    result = services.import_dossiers(None, GOOD + row)
+    result = services.import_dossiers(SYSTEM, GOOD + row)
     assert not result.ok
     (line, col, message) = result.errors[0]
     assert (line, col) == (5, column) and words in message, result.errors
@@ -45,7 +46,7 @@ def test_a_bad_cell_is_named_and_nothing_is_written(places, row, column, words):
 
 def test_a_cell_over_the_csv_limit_is_named_not_a_crash(places):
     huge = _row(1).replace("HT-001,,", "HT-001," + "x" * 140_000 + ",")
-    result = services.import_dossiers(None, GOOD + huge)
+    result = services.import_dossiers(SYSTEM, GOOD + huge)
     assert result.error_lines() == ["Dòng 5: một ô dài quá 131.072 ký tự."]
     assert not Dossier.objects.exists()
 

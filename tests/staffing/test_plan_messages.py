@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 import civicdesk.staffing
-from civicdesk.staffing import optimizer, services
+from civicdesk.staffing import jobs, optimizer, services
 from civicdesk.staffing.models import DepartmentQuota, Plan
 from civicdesk.staffing.plan_messages import CODES, render
 
@@ -136,12 +136,10 @@ def test_the_api_gives_the_messages_in_the_callers_language(
 
 
 def test_job_progress_is_said_in_words(noi, needs, pool, lam_dong):
-    from civicdesk.staffing.services.plans import solve_plan_job
-
     plan = services.create_plan(noi, lam_dong, name="Đợt 3", total=2, period_start=START)
     services.run_plan(noi, plan)  # the job is queued on commit; run its body here
     said = []
-    solve_plan_job(lambda percent, message: said.append(message), plan.pk)
+    jobs.solve_plan(lambda percent, message: said.append(message), plan.pk)
     assert said[0] == "Đang chuẩn bị dữ liệu" and said[-1] == "Xong"
     assert "Đang giải bài toán luồng chi phí nhỏ nhất (vòng 1)" in said
     plan.refresh_from_db()

@@ -5,6 +5,8 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from civicdesk.kernel.actors import person
+
 from .. import conf
 from ..models import Attachment
 
@@ -69,8 +71,8 @@ def check_many(uploads):
     return uploads
 
 
-def store(ticket, upload, *, actor=None, message=None):
-    """Save an already checked upload (UploadedFile) as an attachment of `ticket`."""
+def store(ticket, upload, *, actor, message=None):
+    """Save an already checked upload (UploadedFile) as an attachment of `ticket`, uploaded by `actor`."""
     content_type = check_upload(upload)
     attachment = Attachment(
         ticket=ticket,
@@ -78,7 +80,7 @@ def store(ticket, upload, *, actor=None, message=None):
         name=PurePosixPath(upload.name).name[:200],
         size=upload.size,
         content_type=content_type,
-        uploaded_by=actor,
+        uploaded_by=person(actor),
     )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()

@@ -17,7 +17,7 @@ from civicdesk.handbook.models import Faq, Guide, Procedure
 from civicdesk.kernel.roles import Role
 
 from ..models import HandbookLink, Message, Ticket, TicketEvent
-from .permissions import can_answer, is_team_leader, is_team_member
+from ..permissions import can_answer, is_team_leader, is_team_member
 
 MODELS = {"procedure": (Procedure, "code"), "guide": (Guide, "slug"), "faq": (Faq, "slug")}
 

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from civicdesk.core import audit
 from civicdesk.core.models import Department, WorkingGroup
 from civicdesk.handbook.models import Field
+from civicdesk.kernel.actors import is_system, person
 
 from ..models import Absence, CannedResponse, RoutingRule, SlaPolicy, Team, Ticket
 from ..models.teams import DEFAULT_SLA, Urgency
-from .permissions import can_manage_team, is_province_admin_of, is_team_leader
+from ..permissions import can_manage_team, is_province_admin_of, is_team_leader
 
 
 def _require_admin(actor, province_id):
-    if actor is not None and not is_province_admin_of(actor, province_id):
+    if not is_system(actor) and not is_province_admin_of(actor, province_id):
         raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được thay đổi cấu hình đường dây nóng."))
 
 
@@ -47,7 +48,7 @@ def update_team(actor, team, *, strategy, leader=None, is_active=True, rota=None
 
     `rota=None` leaves the rota as it is; an empty list clears it (every member takes questions).
     """
-    if actor is not None and not can_manage_team(actor, team):
+    if not is_system(actor) and not can_manage_team(actor, team):
         raise PermissionDenied(_("Chỉ trưởng nhóm hoặc quản trị cấp tỉnh được sửa nhóm này."))
     if strategy not in Team.Strategy.values:
         raise ValidationError({"strategy": _("Cách phân công không hợp lệ.")})
@@ -164,7 +165,7 @@ def set_sla_policy(actor, *, province, urgency, first_response_hours, resolution
 
 
 def _may_edit_absence(actor, user):
-    if actor is None or actor.pk == user.pk:
+    if is_system(actor) or actor.pk == user.pk:
         return True
     if is_province_admin_of(actor, user.province_id):
         return True
@@ -196,13 +197,13 @@ def remove_absence(actor, absence):
 @transaction.atomic
 def save_canned_response(actor, *, team, title, body, canned=None):
     """Create or edit one of a team's reply templates."""
-    if actor is not None and not can_manage_team(actor, team):
+    if not is_system(actor) and not can_manage_team(actor, team):
         raise PermissionDenied(_("Chỉ trưởng nhóm hoặc quản trị cấp tỉnh được sửa câu trả lời mẫu."))
     title, body = title.strip(), body.strip()
     if not title or not body:
         raise ValidationError(_("Câu trả lời mẫu cần tiêu đề và nội dung."))
     if canned is None:
-        canned = CannedResponse.objects.create(team=team, title=title, body=body, created_by=actor)
+        canned = CannedResponse.objects.create(team=team, title=title, body=body, created_by=person(actor))
         audit.record(actor, audit.Action.CREATE, canned)
         return canned
     changes = audit.diff(canned, {"title": title, "body": body}, ["title", "body"])
@@ -214,7 +215,7 @@ def save_canned_response(actor, *, team, title, body, canned=None):
 
 @transaction.atomic
 def delete_canned_response(actor, canned):
-    if actor is not None and not can_manage_team(actor, canned.team):
+    if not is_system(actor) and not can_manage_team(actor, canned.team):
         raise PermissionDenied(_("Chỉ trưởng nhóm hoặc quản trị cấp tỉnh được xóa câu trả lời mẫu."))
     audit.record(actor, audit.Action.DELETE, canned)
     canned.delete()

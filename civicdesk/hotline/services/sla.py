@@ -7,10 +7,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.core import audit
 from civicdesk.core.models import User
 from civicdesk.core.workcal import get_calendar
+from civicdesk.kernel.actors import system
 from civicdesk.kernel.roles import Role
 
 from .. import conf, notify
@@ -20,6 +22,8 @@ from .routing import policy_for
 log = logging.getLogger(__name__)
 TARGETS = ("first_response", "resolution")
 BATCH = 200
+# The actor of what the clock does by itself: marking breaches, closing resolved questions after the reopen window.
+SLA_CLOCK = system(gettext_lazy("đồng hồ SLA"))
 
 
 def compute_dues(province_id, urgency, start, calendar=None):
@@ -96,7 +100,11 @@ def _breach(ticket, target, now):
         at=now,
     )
     audit.record(
-        None, audit.Action.UPDATE, ticket, changes={f"{target}_breached_at": now.isoformat()}, reason="SLA"
+        SLA_CLOCK,
+        audit.Action.UPDATE,
+        ticket,
+        changes={f"{target}_breached_at": now.isoformat()},
+        reason="SLA",
     )
     notify.breach(ticket, target, [*recipients, ticket.assignee])
     return True
@@ -148,7 +156,7 @@ def check_sla(now=None):
                         counts["warned"] += _warn(ticket, target, now, calendar)
     cutoff = now - timedelta(days=conf.get("HOTLINE_REOPEN_DAYS"))
     for ticket in Ticket.objects.filter(status=Ticket.Status.RESOLVED, resolved_at__lt=cutoff):
-        close(None, ticket, now=now, note=_("Tự động đóng sau thời hạn mở lại."))
+        close(SLA_CLOCK, ticket, now=now, note=_("Tự động đóng sau thời hạn mở lại."))
         counts["closed"] += 1
     if any(counts.values()):
         log.info("Hotline SLA check: %s", counts)

@@ -12,15 +12,16 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.assistant.queries import conversation_transcript
 from civicdesk.core import audit
+from civicdesk.kernel.actors import is_system, person, system
 
 from .. import conf, notify
 from ..models import Message, Team, Ticket, TicketEvent
 from ..models.teams import Urgency
-from . import attachments as attachment_service
-from .permissions import (
+from ..permissions import (
     COMMUNE_ACTORS,
     can_answer,
     can_manage,
@@ -28,10 +29,15 @@ from .permissions import (
     is_province_desk,
     is_team_member,
 )
+from . import attachments as attachment_service
 from .routing import pick_assignee, route
 from .sla import compute_dues, pause_clock, resume_clock
 
 S = Ticket.Status
+
+
+# The actor of assignments the team's rule makes by itself (round robin, least busy).
+AUTO_ASSIGNMENT = system(gettext_lazy("phân công tự động"))
 
 
 class AlreadyClaimed(ValidationError):
@@ -41,7 +47,7 @@ class AlreadyClaimed(ValidationError):
 def _log(actor, ticket, kind, now, *, from_status="", to_status="", note="", data=None):
     TicketEvent.objects.create(
         ticket=ticket,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor) if getattr(actor, "is_authenticated", False) else None,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
@@ -166,7 +172,9 @@ def _auto_assign(ticket, now):
     if assignee is None:
         notify.unassigned(ticket, [*ticket.team.members(), ticket.team.leader_user])
         return
-    _set_assignee(None, ticket, assignee, TicketEvent.Kind.ASSIGNED, now, note=_("Phân công tự động"))
+    _set_assignee(
+        AUTO_ASSIGNMENT, ticket, assignee, TicketEvent.Kind.ASSIGNED, now, note=_("Phân công tự động")
+    )
 
 
 def _set_assignee(actor, ticket, user, kind, now, note=""):
@@ -400,7 +408,7 @@ def close(actor, ticket, *, note="", now=None):
     """Resolved → closed (by the commune, the expert, or the system once the reopen window has passed)."""
     now = now or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if actor is not None and not (can_answer(actor, ticket) or is_commune_party(actor, ticket)):
+    if not is_system(actor) and not (can_answer(actor, ticket) or is_commune_party(actor, ticket)):
         raise PermissionDenied(_("Bạn không được đóng câu hỏi này."))
     if ticket.status != S.RESOLVED:
         raise ValidationError(_("Chỉ đóng được câu hỏi đã giải quyết."))

@@ -16,8 +16,8 @@ from civicdesk.assistant.search import search
 from .. import services
 from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm
 from ..models import HandbookLink, Ticket
+from ..permissions import can_answer
 from ..services import knowledge
-from ..services.permissions import can_answer
 from .common import add_errors, detail_context, render_detail, ticket_for, transfer_form
 
 # The partial each form lives in (the others are in the actions card).

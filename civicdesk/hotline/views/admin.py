@@ -15,7 +15,7 @@ from .. import services
 from ..forms import AbsenceForm, CannedForm, RoutingRuleForm, SlaPolicyForm, TeamForm
 from ..models import Absence, CannedResponse, RoutingRule, SlaPolicy, Team
 from ..models.teams import DEFAULT_SLA
-from ..services.permissions import can_manage_team, is_province_admin_of, is_team_leader
+from ..permissions import can_manage_team, is_province_admin_of, is_team_leader
 from ..services.routing import routing_table
 from .common import add_errors
 

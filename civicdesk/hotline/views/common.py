@@ -9,9 +9,9 @@ from civicdesk.kernel.roles import COMMUNE_ROLES
 from ..channels.messaging import guess_field
 from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm, TransferForm
 from ..models import CannedResponse, Message, Ticket, TicketEvent
+from ..permissions import can_answer, can_manage, is_commune_party, is_team_member
 from ..queries import sla_state
 from ..services import knowledge
-from ..services.permissions import can_answer, can_manage, is_commune_party, is_team_member
 from ..services.routing import routing_table
 from ..services.tickets import can_reopen, teams_for_transfer
 

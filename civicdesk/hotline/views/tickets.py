@@ -17,7 +17,7 @@ from .. import queries, services
 from ..channels.messaging import guess_field
 from ..forms import PhoneTicketForm, TicketForm
 from ..models import Attachment
-from ..services.permissions import COMMUNE_ACTORS, is_province_admin_of, is_province_desk
+from ..permissions import COMMUNE_ACTORS, is_province_admin_of, is_province_desk
 from .common import add_errors, render_detail, ticket_for
 
 

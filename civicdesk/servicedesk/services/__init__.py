@@ -3,8 +3,7 @@
 Views, the API, management commands, jobs and the demo loader call these functions; nothing else writes.
 """
 
-from .common import can_process, can_receive, can_see_personal_data
-from .importer import ImportResult, import_dossiers
+from .importer import ImportResult, import_dossiers, start_import
 from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
 from .stats import bulk_load, rebuild_all_stats, refresh_stats
 from .survey import rate_centre, rate_dossier
@@ -27,9 +26,6 @@ __all__ = [
     "IntakeResult",
     "allowed_actions",
     "bulk_load",
-    "can_process",
-    "can_receive",
-    "can_see_personal_data",
     "checklist_for",
     "import_dossiers",
     "mark_done",
@@ -44,6 +40,7 @@ __all__ = [
     "request_supplement",
     "resume_processing",
     "return_result",
+    "start_import",
     "start_processing",
     "withdraw",
 ]

@@ -9,22 +9,26 @@ Every row is validated first; on any error nothing is written and the errors nam
 import csv
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
-from civicdesk.core.models import User
+from civicdesk.core.jobs import start_job
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 from civicdesk.kernel import csvfiles
+from civicdesk.kernel.actors import is_system
 from civicdesk.kernel.validators import describe, has_control_characters
 
+from .. import jobs
 from ..due import DueDates
 from ..models import CHANNEL_METHOD, Channel, Dossier, DueSource, Status
 from .stats import refresh_stats
@@ -172,7 +176,7 @@ class _Rows:
         if commune is None:
             self.error(line, "commune_code", _("mã xã “%(c)s” không tồn tại.") % {"c": commune_code[:40]})
         elif (
-            self.actor is not None
+            not is_system(self.actor)
             and not self.actor.is_superuser
             and commune.province_id != self.actor.province_id
         ):
@@ -315,11 +319,11 @@ def _existing_ids(codes):
 def import_dossiers(actor, source, *, dry_run=False, progress=None):
     """Validate every row of the CSV `source` (text or a text file object), then create or update by `code`.
 
-    `actor` None is the system (management command); otherwise a province admin, for their province only.
+    `actor` is the system (`kernel.actors.system`: the command line) or a province admin, for their province only.
     `progress(percent, message)` is called as the work advances. Returns an ImportResult; nothing is written
     unless the whole file is valid (and not with `dry_run`).
     """
-    if actor is not None and not actor.is_province_admin:
+    if not is_system(actor) and not actor.is_province_admin:
         raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được nhập hồ sơ từ hệ thống một cửa của tỉnh."))
     progress = progress or (lambda percent, message="": None)
     result = ImportResult(dry_run=dry_run)
@@ -402,13 +406,25 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
     return result
 
 
-def import_job(job, *, path, user_id):
-    """Background job started from the import page: import the uploaded file, report progress."""
-    actor = User.objects.get(pk=user_id)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            result = import_dossiers(actor, handle, progress=job)
-    finally:
-        # The upload has served its purpose; the dossiers (or the error list) are what is kept.
-        Path(path).unlink(missing_ok=True)
-    return result.as_dict()
+def start_import(actor, upload):
+    """Keep an uploaded CSV file and import it in a background job with progress; returns the job.
+
+    A province admin only (the same rule as `import_dossiers`, checked now so the upload is not even kept).
+    The job deletes the file once it has run.
+    """
+    if not is_system(actor) and not actor.is_province_admin:
+        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được nhập hồ sơ từ hệ thống một cửa của tỉnh."))
+    folder = Path(settings.MEDIA_ROOT) / "servicedesk-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.csv"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return start_job(
+        actor,
+        "servicedesk.import",
+        _("Nhập hồ sơ từ hệ thống một cửa của tỉnh"),
+        jobs.import_dossiers,
+        path=str(path),
+        user_id=actor.pk,
+    )

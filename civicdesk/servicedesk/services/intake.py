@@ -22,7 +22,7 @@ from ..models import (
     normalise_phone,
     validate_cccd,
 )
-from .common import require_receive
+from ..permissions import require_receive
 from .stats import refresh_for
 
 

@@ -8,6 +8,7 @@ deltas means a counter can never drift from the dossiers, whatever the write did
 from django.db import connection, transaction
 
 from civicdesk.core import audit
+from civicdesk.kernel.actors import system
 
 from .. import kpi
 from ..models import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat, Dossier, SurveyResponse
@@ -103,7 +104,7 @@ def bulk_load(dossiers, surveys=(), *, batch_size=2000):
             days = sorted({d.received_date for d in dossiers})
             refresh_stats({d.commune_id for d in dossiers}, days[0], days[-1])
             audit.record(
-                None,
+                system("servicedesk bulk_load"),
                 audit.Action.IMPORT,
                 object_type="servicedesk.dossier",
                 object_repr=f"{len(dossiers)} hồ sơ tạo tự động",

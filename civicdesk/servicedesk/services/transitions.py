@@ -15,7 +15,7 @@ from civicdesk.core import audit
 
 from ..due import DueDates
 from ..models import OPEN_STATUSES, Dossier, DossierEvent, Status, SupplementReason
-from .common import require_process
+from ..permissions import require_process
 from .stats import refresh_for
 
 ACTIONS = {

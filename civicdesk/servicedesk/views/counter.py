@@ -16,7 +16,7 @@ from civicdesk.handbook import queries as handbook_queries
 from civicdesk.handbook.models import Procedure
 from civicdesk.handbook.text import fold
 
-from .. import services
+from .. import permissions, services
 from ..due import DueDates
 from ..forms import IntakeForm, add_service_errors
 from ..models import CHANNEL_METHOD, Channel, IntakeCheck
@@ -113,7 +113,7 @@ def receive(request):
     button reloads the page with them); `procedure` opens its checklist.
     """
     user = request.user
-    if not services.can_receive(user, user.commune_id):
+    if not permissions.can_receive(user, user.commune_id):
         raise PermissionDenied
     procedures = _procedures()
     query = (request.GET.get("q") or "").strip()[:100]
@@ -201,7 +201,7 @@ def intake_check(request, pk):
     check = get_object_or_404(
         IntakeCheck.objects.visible_to(request.user).select_related("commune", "commune__province"), pk=pk
     )
-    show_name = services.can_see_personal_data(request.user, check.commune_id)
+    show_name = permissions.can_see_personal_data(request.user, check.commune_id)
     if show_name and check.applicant_name:
         audit.record_view(request.user, check, fields=["applicant_name"], reason="phiếu hướng dẫn bổ sung")
     return render(

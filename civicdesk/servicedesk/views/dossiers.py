@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from civicdesk.core import audit
 from civicdesk.geo.models import Commune
 
-from .. import links, services
+from .. import links, permissions, services
 from ..due import DueDates
 from ..forms import DelayForm, DossierFilterForm, ReasonForm, SupplementForm, add_service_errors
 from ..models import ONLINE_CHANNELS, Channel, Dossier, DossierEvent
@@ -97,7 +97,7 @@ def dossier_list(request):
         "metric": metric,
         "querystring": params.urlencode(),
         "show_commune": not request.user.is_commune_user,
-        "can_receive": services.can_receive(request.user, request.user.commune_id),
+        "can_receive": permissions.can_receive(request.user, request.user.commune_id),
         "overdue_count": Dossier.objects.visible_to(request.user).overdue().count()
         if request.user.is_commune_user
         else None,
@@ -107,8 +107,8 @@ def dossier_list(request):
 
 
 def _detail_context(request, dossier, **forms):
-    can_process = services.can_process(request.user, dossier)
-    show_personal = services.can_see_personal_data(request.user, dossier)
+    can_process = permissions.can_process(request.user, dossier)
+    show_personal = permissions.can_see_personal_data(request.user, dossier)
     if show_personal and dossier.applicant_id_number:
         audit.record_view(request.user, dossier, fields=PERSONAL_FIELDS, reason="xem chi tiết hồ sơ")
     actions = services.allowed_actions(dossier) if can_process else []
@@ -185,7 +185,7 @@ def dossier_action(request, code, action):
     dossier = _dossier_for(request, code)
     if action not in services.ACTIONS:
         raise Http404
-    if not services.can_process(request.user, dossier):
+    if not permissions.can_process(request.user, dossier):
         raise PermissionDenied
     if action in SIMPLE_ACTIONS:
         try:
@@ -212,7 +212,7 @@ def dossier_action(request, code, action):
 
 
 def _print_context(request, dossier, reason):
-    show_personal = services.can_see_personal_data(request.user, dossier)
+    show_personal = permissions.can_see_personal_data(request.user, dossier)
     if show_personal:
         audit.record_view(request.user, dossier, fields=["applicant_name"], reason=reason)
     return {"dossier": dossier, "show_personal": show_personal, "printed_at": timezone.now()}
@@ -222,7 +222,7 @@ def _print_context(request, dossier, reason):
 def receipt(request, code):
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with the QR code to the public status page."""
     dossier = _dossier_for(request, code)
-    if not services.can_receive(request.user, dossier.commune_id):
+    if not permissions.can_receive(request.user, dossier.commune_id):
         raise PermissionDenied
     context = _print_context(request, dossier, "in giấy tiếp nhận")
     context.update(
@@ -242,7 +242,7 @@ def receipt(request, code):
 def apology(request, code):
     """Văn bản xin lỗi và hẹn lại ngày trả kết quả."""
     dossier = _dossier_for(request, code)
-    if not services.can_process(request.user, dossier):
+    if not permissions.can_process(request.user, dossier):
         raise PermissionDenied
     if dossier.apology_at is None:
         raise Http404
@@ -255,7 +255,7 @@ def apology(request, code):
 def supplement(request, code, event_id):
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ for a request made during processing."""
     dossier = _dossier_for(request, code)
-    if not services.can_process(request.user, dossier):
+    if not permissions.can_process(request.user, dossier):
         raise PermissionDenied
     event = get_object_or_404(DossierEvent, pk=event_id, dossier=dossier, action="request_supplement")
     context = _print_context(request, dossier, "in phiếu yêu cầu bổ sung")
@@ -267,7 +267,7 @@ def supplement(request, code, event_id):
 def centre_qr(request):
     """A printable poster with the centre's survey QR code, for the counter."""
     commune = request.user.commune
-    if commune is None or not services.can_receive(request.user, commune.pk):
+    if commune is None or not permissions.can_receive(request.user, commune.pk):
         raise PermissionDenied
     url = links.centre_survey_url(commune)
     return render(

@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..access import planning_scope
 from ..fields import Field
+from ..permissions import planning_scope
 
 
 class PlanningQuerySet(models.QuerySet):

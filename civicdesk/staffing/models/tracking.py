@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..access import secondment_scope
 from ..fields import Field
+from ..permissions import secondment_scope
 
 
 class SecondmentQuerySet(models.QuerySet):

@@ -1,21 +1,18 @@
 """Writes for capacity, gap weights, overrides and the needs table."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.core.jobs import start_job
-from civicdesk.core.models import User
-from civicdesk.geo.models import Commune, Province
+from civicdesk.geo.models import Commune
+from civicdesk.kernel.actors import person
 
-from .. import scoring, signals_in
-from ..access import require_planner
+from .. import jobs, scoring, signals_in
 from ..fields import FIELD_CODES, field_label
 from ..models import CapacityRecord, CommuneProfile, GapWeights, Need
+from ..permissions import require_planner
 from .csvutil import ImportReport, number, read_rows
 
 CAPACITY_COLUMNS = ("commune_code", "field", *CapacityRecord.EDITABLE)
@@ -56,7 +53,7 @@ def save_capacity(actor, commune, field, data, *, source=CapacityRecord.Source.M
     changes = audit.diff(record, data, CapacityRecord.EDITABLE)
     if changes or created:
         record.source = source
-        record.updated_by = actor
+        record.updated_by = person(actor)
         record.full_clean()
         record.save()
         audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, record, changes=changes)
@@ -75,7 +72,7 @@ def set_override(actor, record, *, score, reason):
         {"override_score": score, "override_reason": reason if score is not None else ""},
         ["override_score", "override_reason"],
     )
-    record.updated_by = actor
+    record.updated_by = person(actor)
     record.full_clean()
     record.save()
     if changes:
@@ -160,24 +157,12 @@ def start_refresh(actor, province, *, since, until):
         actor,
         "staffing.refresh",
         _("Cập nhật số liệu năng lực từ một cửa và đường dây nóng"),
-        "civicdesk.staffing.services.capacity.refresh_signals_job",
+        jobs.refresh_signals,
         province_id=province.pk,
         user_id=actor.pk,
         since=since.isoformat(),
         until=until.isoformat(),
     )
-
-
-def refresh_signals_job(job, province_id, user_id, since, until):
-    """The job body of `start_refresh`."""
-    changed = refresh_signals(
-        User.objects.get(pk=user_id),
-        Province.objects.get(pk=province_id),
-        since=date.fromisoformat(since),
-        until=date.fromisoformat(until),
-        progress=job,
-    )
-    return {"changed": changed, "url": reverse("staffing:gaps")}
 
 
 def _communes_of(province):
@@ -261,7 +246,7 @@ def import_capacity(actor, province, text):
                         commune=commune,
                         field=field,
                         source=CapacityRecord.Source.CSV,
-                        updated_by=actor,
+                        updated_by=person(actor),
                         **data,
                     )
                 )
@@ -411,8 +396,7 @@ def import_needs(actor, province, text):
 @transaction.atomic
 def set_coordinates_source(actor, commune, source, note=""):
     """Record where a commune's coordinates come from (distances in the plans depend on them)."""
-    if actor is not None:
-        require_planner(actor, commune.province)
+    require_planner(actor, commune.province)
     profile, created = CommuneProfile.objects.get_or_create(commune=commune)
     changes = audit.diff(
         profile, {"coordinates_source": source, "note": note}, ["coordinates_source", "note"]

@@ -4,21 +4,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.core import audit
 from civicdesk.core.jobs import start_job
 from civicdesk.core.models import Department
 from civicdesk.geo.models import Commune
+from civicdesk.kernel.actors import person, system
 
-from .. import optimizer
-from ..access import require_planner
+from .. import jobs, optimizer
 from ..fields import FIELD_CODES
 from ..models import DepartmentQuota, Need, Plan, PlanAssignment, PlanLock, Secondment, StaffMember
 from ..optimizer import message
-from ..plan_messages import render
+from ..permissions import require_planner
 from ..queries import input_from_snapshot, plan_summary
 from ..readiness import period_end, plan_problems, pool_state
 from ..shortfall import shortfall
+
+# The actor of what the solve job writes when it finishes (the planner who started it is on the job).
+SOLVER = system(gettext_lazy("bộ giải phương án"))
 
 PLAN_PARAMS = (
     "name",
@@ -44,7 +48,9 @@ def _check_params(plan):
 def create_plan(actor, province, **params):
     """Create a draft scenario with the issue's parameters (total, distance weight, max per commune, …)."""
     require_planner(actor, province)
-    plan = Plan(province=province, created_by=actor, **{k: v for k, v in params.items() if k in PLAN_PARAMS})
+    plan = Plan(
+        province=province, created_by=person(actor), **{k: v for k, v in params.items() if k in PLAN_PARAMS}
+    )
     _check_params(plan)
     plan.save()
     audit.record(actor, audit.Action.CREATE, plan, changes={k: str(v) for k, v in params.items()})
@@ -240,7 +246,7 @@ def run_plan(actor, plan):
         actor,
         "staffing.plan",
         _("Giải phương án biệt phái “%(name)s”") % {"name": plan.name},
-        "civicdesk.staffing.services.plans.solve_plan_job",
+        jobs.solve_plan,
         plan_id=plan.pk,
     )
     plan.job = job
@@ -263,18 +269,6 @@ def solve_plan_now(actor, plan):
     audit.record(actor, audit.Action.TRANSITION, plan, changes={"status": ["draft", "running"]})
     inp = input_from_snapshot(plan.input_snapshot)
     return record_result(plan, inp, optimizer.solve(inp, time_limit=plan.time_limit))
-
-
-def solve_plan_job(job, plan_id):
-    """The job body: solve the stored snapshot with OR-Tools and record the result (called by the worker)."""
-    plan = Plan.objects.get(pk=plan_id)
-    inp = input_from_snapshot(plan.input_snapshot)
-    job(2, _("Đang chuẩn bị dữ liệu"))
-    result = optimizer.solve(
-        inp, time_limit=plan.time_limit, progress=lambda msg, frac: job(5 + 90 * frac, render(msg))
-    )
-    record_result(plan, inp, result)
-    return {"url": plan.get_absolute_url(), "status": result.status, "assignments": len(result.assignments)}
 
 
 def _shortfall_message(plan, short):
@@ -332,7 +326,7 @@ def record_result(plan, inp, result):
     plan.solved_at = timezone.now()
     plan.save()
     audit.record(
-        None,
+        SOLVER,
         audit.Action.TRANSITION,
         plan,
         changes={"status": ["running", plan.status], "solver_status": result.status},
@@ -389,7 +383,7 @@ def approve_plan(actor, plan, *, decision_number="", seen_result=None):
         for a in assignments
     )
     plan.status = Plan.Status.APPROVED
-    plan.approved_by = actor
+    plan.approved_by = person(actor)
     plan.approved_at = timezone.now()
     plan.decision_number = decision_number
     plan.save()

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from civicdesk.core import audit
 from civicdesk.core.models import Department
 
-from ..access import require_planner
 from ..fields import FIELD_CODES
 from ..models import DepartmentQuota, StaffMember
+from ..permissions import require_planner
 from .csvutil import ImportReport, number, read_rows
 
 STAFF_EDITABLE = (

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 
-from ..access import is_host_leader, is_secondee, require_planner
 from ..models import Assessment, Secondment, WeeklyReport
+from ..permissions import is_host_leader, is_secondee, require_planner
 
 S = Secondment.Status
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from civicdesk.core import exports
 
-from ..access import require_planner
+from ..permissions import require_planner
 
 
 def planner_province(request):

@@ -13,10 +13,10 @@ from civicdesk.core import audit
 from civicdesk.kernel.roles import Role
 
 from .. import services
-from ..access import is_host_leader, is_planner, is_secondee
 from ..documents import decision_docx
 from ..forms import AssessmentForm, TransitionForm, WeeklyReportForm
 from ..models import Assessment, Secondment
+from ..permissions import is_host_leader, is_planner, is_secondee
 from ..queries import before_after, province_overview, report_status
 from .common import validation_messages
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core.models import User
 from civicdesk.core.services import issue_api_token
+from civicdesk.kernel.actors import system
 
 
 class Command(BaseCommand):
@@ -15,5 +16,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có người dùng “{username}”.")
-        _token, raw = issue_api_token(None, user, name=name)
+        _token, raw = issue_api_token(system("civicdesk api_token"), user, name=name)
         self.stdout.write(raw)

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.geo.services import import_hamlets
+from civicdesk.kernel.actors import system
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Không đọc được tệp {file}: {exc}") from exc
-        report = import_hamlets(None, text, dry_run=dry_run)
+        report = import_hamlets(system("civicdesk import_hamlets"), text, dry_run=dry_run)
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)

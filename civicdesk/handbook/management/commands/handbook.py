@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core.models import User
 from civicdesk.handbook import services
+from civicdesk.kernel.actors import system
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _import(self, *, file, dry_run, user, **options):
-        actor = None
+        actor = system("civicdesk handbook import")
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
@@ -70,7 +71,7 @@ class Command(BaseCommand):
 
     def _seed(self, **options):
         try:
-            report = services.load_seed()
+            report = services.load_seed(system("civicdesk handbook seed"))
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core.models import User
+from civicdesk.kernel.actors import system
 from civicdesk.servicedesk import services
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
             self.stdout.write(self.style.SUCCESS(f"Đã tính lại {rows} dòng số liệu tổng hợp theo ngày."))
             return
-        actor = None
+        actor = system("civicdesk dossiers import")
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core import audit
-from civicdesk.core.jobs import start_job
 from civicdesk.core.models import AuditEvent, User
 
-from . import permissions, queries, services
-from .diffs import field_diffs
-from .forms import (
+from .. import permissions, queries, services
+from ..diffs import field_diffs
+from ..forms import (
     FORMS,
     ComponentFormSet,
     ImportForm,
@@ -26,8 +25,8 @@ from .forms import (
     methods_data,
     sections_data,
 )
-from .records import get_model, record_data, revisions_of, working_data
-from .schema import KEY_FIELD
+from ..records import get_model, record_data, revisions_of, working_data
+from ..schema import KEY_FIELD
 
 
 def _record(request, kind, key):
@@ -232,17 +231,8 @@ def import_view(request):
     report = None
     if request.method == "POST" and form.is_valid():
         name, text = form.cleaned_data["file"]
-        report = services.import_text(text, actor=user, source_name=name, dry_run=True)
-        if report.ok:
-            job = start_job(
-                user,
-                "handbook_import",
-                _("Nhập cẩm nang từ %(name)s") % {"name": name},
-                "civicdesk.handbook.jobs.run_import",
-                text=text,
-                actor_id=user.pk,
-                source_name=name,
-            )
+        report, job = services.start_import(user, text, source_name=name)
+        if job is not None:
             return redirect("job_detail", job_id=job.pk)
     status = 400 if report is not None and not report.ok else 200
     return render(request, "handbook/import.html", {"form": form, "report": report}, status=status)

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.kernel.scoping import can_manage_commune
 
-from . import services
-from .forms import CoordinatesForm, HamletForm, HamletImportForm
-from .models import Commune, Hamlet
+from .. import services
+from ..forms import CoordinatesForm, HamletForm, HamletImportForm
+from ..models import Commune, Hamlet
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from civicdesk.kernel.actors import is_system
 from civicdesk.kernel.roles import Role
 from civicdesk.kernel.scoping import NOTHING, scope_filter
 
@@ -28,8 +29,8 @@ def is_planner(user, province=None):
 
 
 def require_planner(user, province=None):
-    """Refuse anyone but a planner of `province`; `user=None` is the system (demo loader, commands)."""
-    if user is not None and not is_planner(user, province):
+    """Refuse anyone but a planner of `province`, or the system (`kernel.actors.system`: demo loader, commands)."""
+    if not is_system(user) and not is_planner(user, province):
         raise PermissionDenied(
             _("Chỉ Sở Nội vụ (và quản trị cấp tỉnh) được lập, chạy và phê duyệt phương án.")
         )

@@ -11,9 +11,10 @@ from civicdesk.core import throttle
 from civicdesk.core.clients import client_ip
 from civicdesk.kernel.registry import registry
 
-from . import conf, queries, services
-from .forms import AskForm, FeedbackForm
-from .models import Conversation, Feedback, Turn, can_see_gaps
+from .. import conf, queries, services
+from ..forms import AskForm, FeedbackForm
+from ..models import Conversation, Feedback, Turn
+from ..permissions import can_see_gaps
 
 PUBLIC_SESSION_KEY = "assistant_public_turns"
 

@@ -1,4 +1,4 @@
-"""Core's navigation entries and home-page cards."""
+"""Core's navigation entries and home-page cards (`register()`, from apps.py)."""
 
 from datetime import timedelta
 

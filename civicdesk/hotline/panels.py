@@ -1,4 +1,4 @@
-"""The hotline's menu entry, home-page cards and demo loader, registered with core."""
+"""The hotline's menu entry, home-page cards and the assistant's escalation target (`register()`, from apps.py)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from civicdesk.kernel.registry import registry
 from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES, PROVINCE_ROLES, Role
 
 from .models import Team, Ticket
-from .services.permissions import COMMUNE_ACTORS, is_province_desk
+from .permissions import COMMUNE_ACTORS, is_province_desk
 
 S = Ticket.Status
 
@@ -57,8 +57,6 @@ def _province_card(request):
 
 
 def register():
-    from .demo import load
-
     roles = COMMUNE_ROLES | DEPARTMENT_ROLES | PROVINCE_ROLES
     registry.add_nav(_("Đường dây nóng"), "hotline:list", roles=roles, order=40)
     registry.add_panel("hotline/panels/commune.html", _commune_card, roles=COMMUNE_ROLES, order=30)
@@ -74,6 +72,5 @@ def register():
         roles={Role.PROVINCE_ADMIN, Role.HOTLINE_OPERATOR},
         order=30,
     )
-    registry.add_demo("hotline", load, order=30)
     # The assistant sends what it could not settle here (a refusal, or an answer rated unhelpful).
     registry.set_escalation("hotline:new", lambda user: user.is_authenticated and user.role in COMMUNE_ACTORS)

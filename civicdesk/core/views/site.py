@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.kernel.registry import registry
 
-from . import services
-from .forms import ApiTokenForm, CalendarDayForm, ThrottledPasswordResetForm, WorkcalCalculatorForm
-from .models import ApiToken, CalendarDay, Department, Job, WorkingGroup
-from .workcal import get_calendar
+from .. import services
+from ..forms import ApiTokenForm, CalendarDayForm, ThrottledPasswordResetForm, WorkcalCalculatorForm
+from ..models import ApiToken, CalendarDay, Department, Job, WorkingGroup
+from ..workcal import get_calendar
 
 
 @never_cache

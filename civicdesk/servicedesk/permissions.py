@@ -1,9 +1,10 @@
-"""Permission checks shared by the servicedesk services."""
+"""Who may do what in the service desk: receive, process, see applicants' personal data. Visibility of rows is
+`Dossier.objects.visible_to`; these decide the 403s, for the services, the views and the API alike."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from ..models import INTAKE_ROLES, PERSONAL_DATA_ROLES, PROCESSING_ROLES
+from .models import INTAKE_ROLES, PERSONAL_DATA_ROLES, PROCESSING_ROLES
 
 
 def _in_commune(user, commune_id, roles):

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from civicdesk.core import links
 
-from . import queries, services
-from .models import Faq, Field, Guide, Procedure
-from .permissions import is_editor
-from .text import METHOD_LABELS
-from .workflow import workflow_context
+from .. import queries, services
+from ..models import Faq, Field, Guide, Procedure
+from ..permissions import is_editor
+from ..text import METHOD_LABELS
+from ..workflow import workflow_context
 
 PAGE_SIZE = 50
 

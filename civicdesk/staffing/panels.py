@@ -1,11 +1,11 @@
-"""Staffing's menu entry and home-page cards."""
+"""Staffing's menu entry and home-page cards (`register()`, from apps.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.kernel.registry import registry
 from civicdesk.kernel.roles import Role
 
-from .access import PLANNER_ROLES, is_planner
+from .permissions import PLANNER_ROLES, is_planner
 
 
 def _planner_card(request):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, exports
-from .models import AuditEvent
+from .. import audit, exports
+from ..models import AuditEvent
 
 EXPORT_LIMIT = 50_000
 

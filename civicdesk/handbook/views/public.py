@@ -2,9 +2,9 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from . import queries
-from .models import Field
-from .views import procedure_context
+from .. import queries
+from ..models import Field
+from .reader import procedure_context
 
 
 def index(request):

@@ -1,0 +1,1 @@
+"""The geo app's pages (the app template: views in views/, one module per group of pages; urls.py names them)."""
