@@ -110,10 +110,10 @@ def _prepare(inp: PlanInput) -> _Model:
     else:
         department_quota = np.full(len(departments), total, dtype=np.int64)
     commune_capacity = np.full(len(inp.communes), int(inp.max_per_commune), dtype=np.int64)
-    n_communes = len(inp.communes)
+    commune_count = len(inp.communes)
     forbidden_keys = np.array(
         sorted(
-            staff_index[s] * n_communes + commune_index[c]
+            staff_index[s] * commune_count + commune_index[c]
             for s, c in locks.forbidden
             if s in staff_index and c in commune_index
         ),

@@ -15,9 +15,9 @@ from .model import _Model, _must_mask
 COST_SCALE = 1_000_000_000
 
 
-def _cost_scale(max_abs_value: float, n_nodes: int) -> float:
+def _cost_scale(max_abs_value: float, node_count: int) -> float:
     """COST_SCALE, reduced if needed so that max|cost| · (nodes + 1) stays below 2^60 (int64 headroom)."""
-    return float(min(COST_SCALE, 2.0**60 / ((max_abs_value + 1.0) * (n_nodes + 1))))
+    return float(min(COST_SCALE, 2.0**60 / ((max_abs_value + 1.0) * (node_count + 1))))
 
 
 class _Network:
@@ -37,14 +37,14 @@ class _Network:
     def __init__(self, m: _Model, scale: float, hub_rows: np.ndarray | None = None, keep_graph: bool = False):
         inp = m.inp
         self.keep_graph = keep_graph  # pricing needs the whole residual graph; the direct path only flows
-        n_staff, n_needs, n_communes = len(inp.staff), len(inp.needs), len(inp.communes)
-        n_departments = len(m.departments)
+        staff_count, need_count, commune_count = len(inp.staff), len(inp.needs), len(inp.communes)
+        department_count = len(m.departments)
         self.m, self.scale = m, scale
         self.first_department = 2
-        self.first_staff = self.first_department + n_departments
-        self.first_need = self.first_staff + n_staff
-        self.first_commune = self.first_need + n_needs
-        self.first_hub = self.first_commune + n_communes
+        self.first_staff = self.first_department + department_count
+        self.first_need = self.first_staff + staff_count
+        self.first_commune = self.first_need + need_count
+        self.first_hub = self.first_commune + commune_count
         total = m.total
         must = _must_mask(m)
         free = np.flatnonzero(m.eligible & ~must)
@@ -66,14 +66,14 @@ class _Network:
 
         add([0], [1], [total], [0])  # bypass: sending fewer than ``total`` people is allowed
         add(
-            np.zeros(n_departments),
-            self.first_department + np.arange(n_departments),
+            np.zeros(department_count),
+            self.first_department + np.arange(department_count),
             np.minimum(m.department_quota, total),
             0,
         )
         add(self.first_department + m.staff_department[free], self.first_staff + free, 1, 0)
-        add(self.first_need + np.arange(n_needs), self.first_commune + m.need_commune, m.need_units, 0)
-        add(self.first_commune + np.arange(n_communes), np.ones(n_communes), m.commune_capacity, 0)
+        add(self.first_need + np.arange(need_count), self.first_commune + m.need_commune, m.need_units, 0)
+        add(self.first_commune + np.arange(commune_count), np.ones(commune_count), m.commune_capacity, 0)
         self.hub_fields: list[str] = []
         self.hub_staff_arcs = self.hub_need_arcs = (0, 0)
         self.hub_staff_rows = self.hub_staff_field = np.zeros(0, np.int64)
@@ -102,9 +102,9 @@ class _Network:
                 m.need_units[open_needs],
                 costs,
             )
-        self.n_nodes = self.first_hub + len(self.hub_fields)
+        self.node_count = self.first_hub + len(self.hub_fields)
         self.static_arcs = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
-        self.supply = np.zeros(self.n_nodes, dtype=np.int64)
+        self.supply = np.zeros(self.node_count, dtype=np.int64)
         self.supply[0], self.supply[1] = total, -total
         # must_send: lower bound 1 on department→person, i.e. +1 supply at the person, −1 at the department.
         np.add.at(self.supply, self.first_staff + np.asarray(m.must_send, dtype=np.int64), 1)
@@ -126,7 +126,7 @@ class _Network:
         costs = np.concatenate([static_costs, -np.rint(arcs.value * self.scale).astype(np.int64)])
         flow_solver = min_cost_flow.SimpleMinCostFlow()
         flow_solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-        flow_solver.set_nodes_supplies(np.arange(self.n_nodes, dtype=np.int32), self.supply)
+        flow_solver.set_nodes_supplies(np.arange(self.node_count, dtype=np.int32), self.supply)
         status = flow_solver.solve()
         if status == flow_solver.INFEASIBLE:
             return None
@@ -168,8 +168,8 @@ class _Network:
         residual_heads = residual_heads[order]
         residual_costs = residual_costs[order]
         heads_with_arcs, starts = np.unique(residual_heads, return_index=True)
-        d = np.zeros(self.n_nodes, dtype=np.int64)
-        for _ in range(self.n_nodes + 1):
+        d = np.zeros(self.node_count, dtype=np.int64)
+        for _ in range(self.node_count + 1):
             best = np.minimum.reduceat(d[residual_tails] + residual_costs, starts)
             better = best < d[heads_with_arcs]
             if not better.any():
@@ -189,10 +189,10 @@ class _Pricer:
 
     def __init__(self, m: _Model, rows: np.ndarray, scale: float):
         self.m, self.scale = m, scale
-        n_communes = len(m.inp.communes)
+        commune_count = len(m.inp.communes)
         banned: dict[int, list[int]] = {}  # staff index -> forbidden commune indices
         for key in m.forbidden_keys.tolist():
-            banned.setdefault(key // n_communes, []).append(key % n_communes)
+            banned.setdefault(key // commune_count, []).append(key % commune_count)
         self.blocks = []
         for block, need_ids, values in _dense_blocks(m, rows, 0.0):
             cost = np.rint(values * scale)

@@ -82,10 +82,10 @@ def solve(inp: PlanInput, time_limit: float = 60.0, progress: ProgressFn | None 
         float(m.need_priority.max()) if m.need_priority.size else 5.0,
         float(np.abs(forced.value).max(initial=0.0)),
     )
-    n_nodes = (
+    node_count = (
         2 + len(m.departments) + len(inp.staff) + len(inp.needs) + len(inp.communes) + len({*m.need_field})
     )
-    scale = _cost_scale(max_abs, n_nodes)
+    scale = _cost_scale(max_abs, node_count)
     hub_rows, pricer = None, None
     if inp.distance_weight == 0:
         # People with a forbidden commune cannot share a field hub; they keep ordinary arcs.
@@ -146,7 +146,7 @@ def solve(inp: PlanInput, time_limit: float = 60.0, progress: ProgressFn | None 
     stats.update(
         {
             "arcs": float(len(arcs)),
-            "nodes": float(net.n_nodes),
+            "nodes": float(net.node_count),
             "rounds": float(rounds),
             "flow_seconds": flow_seconds,
             "pricing_seconds": pricing_seconds,
