@@ -95,3 +95,44 @@ def test_every_app_follows_the_app_template():
             assert "demo.load" in ready and (folder / "demo.py").is_file(), (
                 f"{app}: the demo loader is demo.load"
             )
+
+
+# docs/architecture.md's diagram, as data: which app imports which (directly). When this changes, the diagram does.
+DIAGRAM = {
+    "staffing": {
+        "core",
+        "geo",
+        "kernel",
+        "servicedesk",
+        "hotline",
+    },  # the last two through their queries only
+    "hotline": {"assistant", "handbook", "core", "geo", "kernel"},
+    "assistant": {"handbook", "core", "kernel"},
+    "servicedesk": {"handbook", "core", "geo", "kernel"},
+    "handbook": {"core", "kernel"},
+    "core": {"geo", "kernel"},
+    "geo": {"kernel"},
+    "kernel": set(),
+}
+
+
+def test_the_architecture_diagram_matches_the_import_graph():
+    import grimp
+
+    graph = grimp.build_graph("civicdesk", cache_dir=None)
+    found = {
+        app: {
+            other
+            for other in DIAGRAM
+            if other != app
+            and graph.direct_import_exists(
+                importer=f"civicdesk.{app}", imported=f"civicdesk.{other}", as_packages=True
+            )
+        }
+        for app in DIAGRAM
+    }
+    assert found == DIAGRAM
+    diagram = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for app, imported in DIAGRAM.items():
+        line = next(line for line in diagram.splitlines() if f"{app} →" in line or f"{app}  " in line[:26])
+        assert all(other in line for other in imported), (app, line)
