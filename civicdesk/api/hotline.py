@@ -44,6 +44,14 @@ class TicketIn(Schema):
     )
     field: str | None = SchemaField(None, examples=["ho_tich"])
     urgency: str = SchemaField(Urgency.NORMAL, examples=[Urgency.NORMAL])
+    served_language: str = SchemaField(
+        "",
+        max_length=Ticket._meta.get_field("served_language").max_length,
+        description="Mã ISO 639-3 của ngôn ngữ đã dùng để phục vụ người dân (kpm: K'Ho, cma: Mạ…); rỗng hoặc vie: "
+        "tiếng Việt.",
+        examples=["kpm"],
+    )
+    interpreter_used: bool = SchemaField(False, description="Có người phiên dịch.")
 
 
 class TicketOut(Schema):
@@ -61,6 +69,11 @@ class TicketOut(Schema):
     resolution_due: datetime | None
     first_responded_at: datetime | None
     resolved_at: datetime | None
+    served_language: str = SchemaField(
+        description="Mã ISO 639-3 của ngôn ngữ đã dùng để phục vụ người dân; rỗng: tiếng Việt.",
+        examples=["kpm"],
+    )
+    interpreter_used: bool = SchemaField(description="Có người phiên dịch.")
 
 
 class MessageOut(Schema):
@@ -117,6 +130,8 @@ def _ticket_out(t):
         "resolution_due": _local(t.resolution_due),
         "first_responded_at": _local(t.first_responded_at),
         "resolved_at": _local(t.resolved_at),
+        "served_language": t.served_language,
+        "interpreter_used": t.interpreter_used,
     }
 
 
@@ -177,6 +192,8 @@ def create_ticket(request, payload: TicketIn):
         field=field,
         urgency=payload.urgency,
         channel=Ticket.Channel.API,
+        served_language=payload.served_language,
+        interpreter_used=payload.interpreter_used,
     )
     return Status(201, _ticket_out(_visible(request).get(pk=ticket.pk)))
 

@@ -36,6 +36,11 @@ class DossierOut(Schema):
     is_on_time: bool | None
     supplement_count: int
     rating: int | None
+    served_language: str = Field(
+        description="Mã ISO 639-3 của ngôn ngữ đã dùng để phục vụ người dân; rỗng: tiếng Việt.",
+        examples=["kpm"],
+    )
+    interpreter_used: bool = Field(description="Có người phiên dịch.")
     allowed_actions: list[str] = []
     status_url: str | None = None
     applicant_name: str | None = None
@@ -57,6 +62,13 @@ class DossierIn(Schema):
     channel: str = Field("truc_tiep", examples=["truc_tiep"])
     appointment_at: datetime | None = None
     note: str = Field("", max_length=_column("note"))
+    served_language: str = Field(
+        "",
+        max_length=_column("served_language"),
+        description="Mã ISO 639-3 của ngôn ngữ phục vụ (kpm: K'Ho, cma: Mạ…); rỗng hoặc vie: tiếng Việt.",
+        examples=["kpm"],
+    )
+    interpreter_used: bool = Field(False, description="Có người phiên dịch.")
 
 
 class TransitionIn(Schema):
@@ -87,6 +99,8 @@ def _out(request, dossier, *, detail=False):
         "is_on_time": dossier.is_on_time,
         "supplement_count": dossier.supplement_count,
         "rating": dossier.rating,
+        "served_language": dossier.served_language,
+        "interpreter_used": dossier.interpreter_used,
     }
     if detail:
         data["allowed_actions"] = (
@@ -164,6 +178,8 @@ def create_dossier(request, payload: DossierIn):
         channel=payload.channel,
         appointment_at=payload.appointment_at,
         note=payload.note,
+        served_language=payload.served_language,
+        interpreter_used=payload.interpreter_used,
     )
     if not result.complete:
         return error(

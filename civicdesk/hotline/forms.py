@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.core.models import User
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Field
+from civicdesk.kernel import served
 
 from .models import SlaPolicy, Team
 from .models.teams import Urgency
@@ -38,7 +39,15 @@ def _attachments_field():
     return MultipleFileField(label=_("Tệp đính kèm"), help_text=lazy(_attachments_help, str)())
 
 
-class TicketForm(forms.Form):
+class LanguageAccessMixin(served.ServedLanguageFormMixin):
+    """The two language-access fields (issue 15): filing a question, logging a call, the ticket page."""
+
+    served_language_help = _(
+        "Ngôn ngữ đã dùng để phục vụ người dân trong vụ việc; để “Tiếng Việt” nếu không có gì đặc biệt."
+    )
+
+
+class TicketForm(LanguageAccessMixin, forms.Form):
     title = forms.CharField(
         label=_("Câu hỏi ngắn gọn"),
         max_length=200,
@@ -62,6 +71,8 @@ class TicketForm(forms.Form):
     attachments = _attachments_field()
     conversation = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    field_order = ["title", "body", "field", "urgency", "served_language", "interpreter_used", "attachments"]
+
 
 class PhoneTicketForm(TicketForm):
     commune = forms.ModelChoiceField(label=_("Xã, phường của người gọi"), queryset=Commune.objects.none())
@@ -71,7 +82,19 @@ class PhoneTicketForm(TicketForm):
     caller_name = forms.CharField(label=_("Tên người gọi"), max_length=150, required=False)
     caller_phone = forms.CharField(label=_("Số điện thoại người gọi"), max_length=20, required=False)
 
-    field_order = ["commune", "requester", "caller_name", "caller_phone", "title", "body", "field", "urgency"]
+    field_order = [
+        "commune",
+        "requester",
+        "caller_name",
+        "caller_phone",
+        "title",
+        "body",
+        "field",
+        "urgency",
+        "served_language",
+        "interpreter_used",
+        "attachments",
+    ]
 
     def __init__(self, *args, province_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +134,12 @@ class ReplyForm(TicketPageForm):
         if not staff:
             del self.fields["internal"]
             del self.fields["then"]
+
+
+class LanguageForm(LanguageAccessMixin, TicketPageForm):
+    """Recording or correcting the language access of a question (the ticket page)."""
+
+    ids = "language"
 
 
 class AssignForm(TicketPageForm):

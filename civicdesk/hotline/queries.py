@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from civicdesk.core.workcal import VN_TZ, get_calendar
 from civicdesk.geo.models import Commune
+from civicdesk.kernel.languages import VIETNAMESE
 from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from .models import Team, Ticket
@@ -375,3 +376,41 @@ def commune_ticket_stats(
         if row["field__code"]:
             by_field[row["field__code"]] = TicketCounts(row["questions"], row["sla_breaches"])
     return CommuneTicketStats(questions=questions, sla_breaches=breaches, by_field=by_field)
+
+
+@dataclass(frozen=True)
+class LanguageTickets:
+    """Hotline questions of one language in a period (issue 15, language access): how many, and how many of them
+    with an interpreter."""
+
+    tickets: int
+    with_interpreter: int
+
+
+def language_service(commune_code: int, since: date, until: date) -> dict[str, LanguageTickets]:
+    """For other apps (community): the questions of one commune filed `since`..`until` (local dates, inclusive)
+    whose citizen was served in a language other than Vietnamese or with an interpreter, by ISO 639-3 code.
+
+    A question recorded with an interpreter but no language counts under the key "" (the services store Vietnamese
+    as blank; a "vie" written some other way keeps its own key). Questions served in Vietnamese without an
+    interpreter are not counted, nor duplicates merged into another question (as in `commune_ticket_stats`).
+    Raises Commune.DoesNotExist for an unknown code.
+    """
+    commune_id = Commune.objects.only("pk").get(code=commune_code).pk
+    lo, hi = _local_midnight(since), _local_midnight(until + timedelta(days=1))
+    other_language = ~Q(served_language__in=("", VIETNAMESE))
+    rows = (
+        Ticket.objects.filter(
+            commune_id=commune_id, merged_into__isnull=True, created_at__gte=lo, created_at__lt=hi
+        )
+        .filter(other_language | Q(interpreter_used=True))
+        .values("served_language")
+        .annotate(tickets=Count("pk"), with_interpreter=Count("pk", filter=Q(interpreter_used=True)))
+        .order_by("served_language")
+    )
+    return {
+        row["served_language"]: LanguageTickets(
+            tickets=row["tickets"], with_interpreter=row["with_interpreter"]
+        )
+        for row in rows
+    }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", actions.reopen, name="reopen"),
     path("<int:pk>/merge/", actions.merge, name="merge"),
     path("<int:pk>/rate/", actions.rate, name="rate"),
+    path("<int:pk>/language/", actions.language, name="language"),
     path("<int:pk>/links/", actions.link, name="link"),
     path("<int:pk>/links/search/", actions.link_search, name="link_search"),
     path("<int:pk>/links/<int:link_id>/delete/", actions.unlink, name="unlink"),

@@ -3,13 +3,19 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel import served
+
 from .models import Channel, Status, SupplementReason, SurveyReason, normalise_phone, validate_cccd
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class IntakeForm(forms.Form):
-    """Applicant, channel and the component checklist of one procedure (built from the handbook)."""
+class LanguageAccessMixin(served.ServedLanguageFormMixin):
+    """The two language-access fields (issue 15), shared by the counter's form and the dossier page's."""
+
+
+class IntakeForm(LanguageAccessMixin, forms.Form):
+    """Applicant, channel, language access and the component checklist of one procedure (built from the handbook)."""
 
     channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=Channel.choices, initial=Channel.TRUC_TIEP)
     applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=150)
@@ -39,6 +45,19 @@ class IntakeForm(forms.Form):
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
 
+    # The language fields sit with the applicant's (the error summary lists the fields in this order).
+    field_order = [
+        "channel",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "served_language",
+        "interpreter_used",
+        "components",
+        "appointment_at",
+        "note",
+    ]
+
     def __init__(self, *args, checklist=(), days_known=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.checklist = list(checklist)
@@ -60,6 +79,14 @@ class IntakeForm(forms.Form):
 
     def clean_applicant_phone(self):
         return normalise_phone(self.cleaned_data["applicant_phone"])
+
+
+class LanguageForm(LanguageAccessMixin, forms.Form):
+    """Recording or correcting the language access of a registered dossier (the dossier page, its own ids)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "language_%s")
+        super().__init__(*args, **kwargs)
 
 
 class SupplementForm(forms.Form):
@@ -178,7 +205,8 @@ class ImportForm(forms.Form):
         label=_("Tệp CSV từ hệ thống một cửa của tỉnh"),
         help_text=_(
             "Cột: code, commune_code, procedure_code, procedure_name, channel, received_at, due_at, "
-            "finished_at, returned_at, status, supplement_requests, rating"
+            "finished_at, returned_at, status, supplement_requests, rating; tùy chọn: served_language "
+            "(mã hoặc tên ngôn ngữ), interpreter_used (1/0, có/không)"
         ),
     )
 

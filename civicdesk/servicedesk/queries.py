@@ -1,4 +1,5 @@
-"""Reads of the service desk for other apps (staffing reads the service desk only through these).
+"""Reads of the service desk for other apps (staffing reads the service desk only through these; the community
+app reads its language-access figures here).
 
 No personal data and no user scoping here: the callers are other domains' services, which apply their own access
 rules to the pages that show the figures. A commune is named by its official code; periods are local dates
@@ -8,9 +9,13 @@ rules to the pages that show the figures. A commune is named by its official cod
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Q
+
 from civicdesk.geo.models import Commune
+from civicdesk.kernel.languages import VIETNAMESE
 
 from . import kpi
+from .models import Dossier
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,38 @@ def commune_kpis(commune_code: int, since: date, until: date) -> CommuneKpis:
         avg_working_days=rates["avg_working_days"],
         by_field=by_field,
     )
+
+
+@dataclass(frozen=True)
+class LanguageServed:
+    """Dossiers of one language in a period (issue 15, language access): how many, and how many of them with an
+    interpreter."""
+
+    dossiers: int
+    with_interpreter: int
+
+
+def language_service(commune_code: int, since: date, until: date) -> dict[str, LanguageServed]:
+    """The dossiers of one commune received `since`..`until` (local dates of receipt, inclusive) that were served
+    in a language other than Vietnamese or with an interpreter, by ISO 639-3 code of the language served in.
+
+    A dossier recorded with an interpreter but no language counts under the key "" (the services store
+    Vietnamese as blank; a "vie" written some other way keeps its own key). Dossiers served in Vietnamese without an
+    interpreter are not counted: nothing special was recorded. Read from the dossier rows on the (commune,
+    received_date) index. Raises Commune.DoesNotExist for an unknown code.
+    """
+    commune = Commune.objects.only("pk").get(code=commune_code)
+    other_language = ~Q(served_language__in=("", VIETNAMESE))
+    rows = (
+        Dossier.objects.filter(commune_id=commune.pk, received_date__range=(since, until))
+        .filter(other_language | Q(interpreter_used=True))
+        .values("served_language")
+        .annotate(dossiers=Count("pk"), with_interpreter=Count("pk", filter=Q(interpreter_used=True)))
+        .order_by("served_language")
+    )
+    return {
+        row["served_language"]: LanguageServed(
+            dossiers=row["dossiers"], with_interpreter=row["with_interpreter"]
+        )
+        for row in rows
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossiers/<str:code>/apology/", dossiers.apology, name="apology"),
     path("dossiers/<str:code>/supplement/<int:event_id>/", dossiers.supplement, name="supplement"),
     path("dossiers/<str:code>/actions/<slug:action>/", dossiers.dossier_action, name="action"),
+    path("dossiers/<str:code>/language/", dossiers.dossier_language, name="language"),
     path("counter-qr/", dossiers.centre_qr, name="centre_qr"),
     path("kpi/", dashboard.dashboard, name="dashboard"),
     path("kpi/communes/<int:code>/", dashboard.commune_kpi, name="commune_kpi"),

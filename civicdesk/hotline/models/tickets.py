@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.languages import validate_language_code
 from civicdesk.kernel.roles import COMMUNE_ROLES, DEPARTMENT_ROLES
 from civicdesk.kernel.scoping import NOTHING, scope_filter
+from civicdesk.kernel.served import ServedLanguageModelMixin
 
 from .teams import Team, Urgency
 
@@ -39,7 +41,7 @@ class TicketQuerySet(models.QuerySet):
         )
 
 
-class Ticket(models.Model):
+class Ticket(ServedLanguageModelMixin, models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("Mới")
         ASSIGNED = "assigned", _("Đã phân công")
@@ -75,6 +77,17 @@ class Ticket(models.Model):
     )
     caller_name = models.CharField(_("tên người gọi"), max_length=150, blank=True)
     caller_phone = models.CharField(_("số điện thoại người gọi"), max_length=20, blank=True)
+    # Language access (issue 15): the ISO 639-3 code of the language the citizen behind the question was served
+    # in, blank for Vietnamese (nothing special to record), and whether an interpreter helped.
+    served_language = models.CharField(
+        _("ngôn ngữ phục vụ"),
+        max_length=3,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_language_code],
+    )
+    interpreter_used = models.BooleanField(_("có người phiên dịch"), default=False, db_default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

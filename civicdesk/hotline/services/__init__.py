@@ -1,6 +1,7 @@
 """Every write of the hotline app. Views, the API, commands, channel adapters and jobs call these functions."""
 
 from .knowledge import create_faq_from_ticket, link_record, unlink_record
+from .language import set_language_service
 from .routing import (
     add_absence,
     delete_canned_response,
@@ -49,6 +50,7 @@ __all__ = [
     "resolve",
     "route",
     "save_canned_response",
+    "set_language_service",
     "set_routing_rule",
     "set_sla_policy",
     "transfer",

@@ -7,10 +7,16 @@ from openpyxl import Workbook
 
 from civicdesk.core import audit
 from civicdesk.core.exports import table_sheet
+from civicdesk.kernel.languages import REGIONAL_NAMES, VIETNAMESE
 
 from ..queries import report
 
 YES_NO = {True: "Đạt", False: "Không đạt", None: ""}
+
+
+def _served_language(ticket):
+    """The export's "Ngôn ngữ phục vụ": the language's name, "Tiếng Việt" when nothing special was recorded."""
+    return ticket.served_language_name or str(REGIONAL_NAMES[VIETNAMESE])
 
 
 def _sheet(workbook, title, header, rows):
@@ -60,6 +66,8 @@ def export_xlsx(actor, start=None, end=None):
             _("Đúng hạn phản hồi"),
             _("Đúng hạn giải quyết"),
             _("Hài lòng"),
+            _("Ngôn ngữ phục vụ"),
+            _("Phiên dịch"),
         ],
         [
             (
@@ -78,6 +86,8 @@ def export_xlsx(actor, start=None, end=None):
                 YES_NO[r["first_met"]],
                 YES_NO[r["resolution_met"]],
                 r["ticket"].csat_score,
+                _served_language(r["ticket"]),
+                _("Có") if r["ticket"].interpreter_used else _("Không"),
             )
             for r in data["rows"]
         ],

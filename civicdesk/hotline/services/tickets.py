@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.assistant.queries import conversation_transcript
 from civicdesk.core import audit
 from civicdesk.kernel.actors import is_system, person, system
+from civicdesk.kernel.served import language_errors
 
 from .. import conf, notify
 from ..models import Message, Team, Ticket, TicketEvent
@@ -95,9 +96,12 @@ def create_ticket(
     conversation_id="",
     attachments=(),
     now=None,
+    served_language="",
+    interpreter_used=False,
 ):
     """File a question. A commune official files for their own commune; the province desk (hotline operator,
-    province admin) logs a phone call for a caller's commune. Routes it, sets the due times, assigns it."""
+    province admin) logs a phone call for a caller's commune. Routes it, sets the due times, assigns it.
+    `served_language` (ISO 639-3, blank or "vie" for Vietnamese) and `interpreter_used` record language access."""
     now = now or timezone.now()
     errors = {}
     if actor.role in COMMUNE_ACTORS and actor.commune_id:
@@ -123,6 +127,8 @@ def create_ticket(
             errors[name] = exc.messages
     if urgency not in Urgency.values:
         errors["urgency"] = _("Mức độ khẩn không hợp lệ.")
+    served_language, language_problems = language_errors(served_language)
+    errors.update(language_problems)
     transcript = ""
     if conversation_id:
         transcript = conversation_transcript(conversation_id, requester or actor)
@@ -152,13 +158,20 @@ def create_ticket(
         conversation_transcript=transcript or "",
         created_at=now,
         team=route(commune.province, field),
+        served_language=served_language,
+        interpreter_used=bool(interpreter_used),
     )
     ticket.first_response_due, ticket.resolution_due = compute_dues(commune.province_id, urgency, now)
     ticket.save()
     TicketEvent.objects.create(
         ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_status=S.NEW, at=now
     )
-    audit.record(actor, audit.Action.CREATE, ticket, changes={"commune": commune.pk, "channel": channel})
+    changes = {"commune": commune.pk, "channel": channel}
+    if served_language:
+        changes["served_language"] = served_language
+    if ticket.interpreter_used:
+        changes["interpreter_used"] = True
+    audit.record(actor, audit.Action.CREATE, ticket, changes=changes)
     for upload in attachments:
         attachment_service.store(ticket, upload, actor=actor)
     _auto_assign(ticket, now)

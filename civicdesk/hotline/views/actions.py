@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from civicdesk.assistant.search import search
 
 from .. import services
-from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm
+from ..forms import AssignForm, FaqForm, LanguageForm, MergeForm, RateForm, ReasonForm, ReplyForm
 from ..models import HandbookLink, Ticket
 from ..permissions import can_answer
 from ..services import knowledge
@@ -201,6 +201,22 @@ def rate(request, pk):
     except ValidationError as exc:
         return _invalid(request, ticket, exc, rate_form=form)
     messages.success(request, _("Cảm ơn anh/chị đã đánh giá."))
+    return _done(request, ticket)
+
+
+@login_required
+@require_POST
+def language(request, pk):
+    """Record or correct the language the citizen was served in and whether an interpreter helped."""
+    ticket = ticket_for(request, pk)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, ticket, language_form=form)
+    try:
+        services.set_language_service(request.user, ticket, **form.cleaned_data)
+    except ValidationError as exc:
+        return _invalid(request, ticket, exc, language_form=form)
+    messages.success(request, _("Đã lưu ngôn ngữ phục vụ của câu hỏi."))
     return _done(request, ticket)
 
 

@@ -7,11 +7,21 @@ from civicdesk.core import audit
 from civicdesk.kernel.roles import COMMUNE_ROLES
 
 from ..channels.messaging import guess_field
-from ..forms import AssignForm, FaqForm, MergeForm, RateForm, ReasonForm, ReplyForm, TransferForm
+from ..forms import (
+    AssignForm,
+    FaqForm,
+    LanguageForm,
+    MergeForm,
+    RateForm,
+    ReasonForm,
+    ReplyForm,
+    TransferForm,
+)
 from ..models import CannedResponse, Message, Ticket, TicketEvent
 from ..permissions import can_answer, can_manage, is_commune_party, is_team_member
 from ..queries import sla_state
 from ..services import knowledge
+from ..services.language import can_set_language
 from ..services.routing import routing_table
 from ..services.tickets import can_reopen, teams_for_transfer
 
@@ -58,6 +68,7 @@ FORM_PLACES = {
     "reopen_form": ("reopen", _("Mở lại câu hỏi")),
     "rate_form": ("rate", _("Đánh giá câu trả lời")),
     "faq_form": ("faq", _("Đưa câu trả lời vào cẩm nang")),
+    "language_form": ("language", _("Ngôn ngữ phục vụ")),
 }
 
 
@@ -130,6 +141,11 @@ def detail_context(request, ticket, **forms):
         "transfer_form": forms.get("transfer_form")
         or (transfer_form(ticket) if staff and ticket.is_open else None),
         "merge_form": forms.get("merge_form") or MergeForm(),
+        "can_set_language": can_set_language(user, ticket),
+        "language_form": forms.get("language_form")
+        or LanguageForm(
+            initial={"served_language": ticket.served_language, "interpreter_used": ticket.interpreter_used}
+        ),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "rate_form": forms.get("rate_form") or RateForm(),
         "faq_form": forms.get("faq_form")

@@ -58,6 +58,8 @@ def _create(request, form, **extra):
         field=data["field"],
         urgency=data["urgency"],
         attachments=data.get("attachments") or [],
+        served_language=data.get("served_language", ""),
+        interpreter_used=data.get("interpreter_used", False),
         **extra,
     )
 

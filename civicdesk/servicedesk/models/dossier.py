@@ -13,8 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.languages import validate_language_code
 from civicdesk.kernel.roles import Role
 from civicdesk.kernel.scoping import scope_filter
+from civicdesk.kernel.served import ServedLanguageModelMixin
 
 CCCD_RE = re.compile(r"^\d{12}$")
 
@@ -106,7 +108,7 @@ class DossierQuerySet(models.QuerySet):
         return self.open().filter(due_at__lt=now or timezone.now())
 
 
-class Dossier(models.Model):
+class Dossier(ServedLanguageModelMixin, models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     commune = models.ForeignKey(
         "geo.Commune", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("xã")
@@ -157,6 +159,18 @@ class Dossier(models.Model):
         verbose_name=_("người tiếp nhận"),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # Language access (issue 15): the ISO 639-3 code of the language the citizen was served in, blank for
+    # Vietnamese (nothing special to record), and whether an interpreter helped. The database defaults keep raw
+    # inserts that do not name these columns (the importer's, the benchmark's) working.
+    served_language = models.CharField(
+        _("ngôn ngữ phục vụ"),
+        max_length=3,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_language_code],
+    )
+    interpreter_used = models.BooleanField(_("có người phiên dịch"), default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()

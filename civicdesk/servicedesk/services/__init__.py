@@ -5,6 +5,7 @@ Views, the API, management commands, jobs and the demo loader call these functio
 
 from .importer import ImportResult, import_dossiers, start_import
 from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
+from .language import set_language_service
 from .stats import bulk_load, rebuild_all_stats, refresh_stats
 from .survey import rate_centre, rate_dossier
 from .transitions import (
@@ -40,6 +41,7 @@ __all__ = [
     "request_supplement",
     "resume_processing",
     "return_result",
+    "set_language_service",
     "start_import",
     "start_processing",
     "withdraw",

@@ -1,21 +1,24 @@
 """Import dossiers exported by the provincial one-stop system (CSV), all or nothing, idempotent by `code`.
 
 Columns: code, commune_code, procedure_code, procedure_name, channel, received_at, due_at, finished_at,
-returned_at, status, supplement_requests, rating. Timestamps are ISO 8601 with an offset; an empty `due_at` is
-computed from the handbook's processing days; a procedure code the catalogue does not know is kept and flagged.
+returned_at, status, supplement_requests, rating; optional: served_language (an ISO 639-3 code or a name such as
+"K'Ho", "tiếng Mạ") and interpreter_used (1/0, có/không, yes/no, true/false). Timestamps are ISO 8601 with an
+offset; an empty `due_at` is computed from the handbook's processing days; a procedure code the catalogue does not
+know is kept and flagged.
 Every row is validated first; on any error nothing is written and the errors name the line and the column.
 """
 
 import csv
 import io
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +29,7 @@ from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 from civicdesk.kernel import csvfiles
 from civicdesk.kernel.actors import is_system
+from civicdesk.kernel.languages import VIETNAMESE, parse_language
 from civicdesk.kernel.validators import describe, has_control_characters
 
 from .. import jobs
@@ -47,6 +51,8 @@ COLUMNS = [
     "supplement_requests",
     "rating",
 ]
+# Optional columns (language access, issue 15): absent from a file, they leave the dossiers' values as they are.
+OPTIONAL_COLUMNS = ["served_language", "interpreter_used"]
 IMPORT_FIELDS = [
     "commune",
     "province",
@@ -104,6 +110,10 @@ class ImportResult:
         }
 
 
+# What people write for yes and no in a spreadsheet (lower case, accents optional); an empty cell is no.
+YES = {"1", "có", "co", "yes", "true"}
+NO = {"", "0", "không", "khong", "no", "false"}
+
 # Instants outside these years are typing errors (0001, 9999) and would overflow the calendar arithmetic.
 YEARS = (1990, 2100)
 DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True and int("²") raises
@@ -121,8 +131,9 @@ def _instant(value):
 class _Rows:
     """Validates rows one by one against preloaded lookups."""
 
-    def __init__(self, actor, result):
+    def __init__(self, actor, result, optional=()):
         self.actor, self.result = actor, result
+        self.optional = set(optional)
         self.communes = {c.code: c for c in Commune.objects.only("id", "code", "province_id", "name")}
         self.procedures = {p.code: p for p in Procedure.objects.only("id", "code", "name", "methods")}
         self.days_cache = {}
@@ -220,6 +231,7 @@ class _Rows:
         rating = (row["rating"] or "").strip()
         if rating and rating not in {"1", "2", "3", "4", "5"}:
             self.error(line, "rating", _("đánh giá phải từ 1 đến 5 hoặc để trống."))
+        served_language, interpreter_used = self.language_access(line, row)
         if len(self.result.errors) > errors_before:
             return None
 
@@ -262,7 +274,33 @@ class _Rows:
             "supplement_count": int(supplements),
             "rating": int(rating) if rating else None,
             "is_imported": True,
+            "served_language": served_language,
+            "interpreter_used": interpreter_used,
         }
+
+    def language_access(self, line, row):
+        """(code, interpreter used) from the optional columns: a code or a name; Vietnamese is stored as blank."""
+        served_language, interpreter_used = "", False
+        if "served_language" in self.optional:
+            text = (row["served_language"] or "").strip()
+            if text:
+                try:
+                    served_language = parse_language(text[:100])
+                except ValidationError as exc:
+                    self.error(line, "served_language", " ".join(exc.messages))
+                if served_language == VIETNAMESE:
+                    served_language = ""
+        if "interpreter_used" in self.optional:
+            flag = unicodedata.normalize("NFC", (row["interpreter_used"] or "").strip().lower())
+            if flag in YES:
+                interpreter_used = True
+            elif flag not in NO:
+                self.error(
+                    line,
+                    "interpreter_used",
+                    _("“%(v)s” không hợp lệ: ghi 1/0, có/không, yes/no hoặc true/false.") % {"v": flag[:40]},
+                )
+        return served_language, interpreter_used
 
 
 _INSERT_DEFAULTS = {
@@ -341,7 +379,8 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
         result.errors.append((1, "", _("thiếu cột: %(c)s.") % {"c": ", ".join(missing)}))
         return result
     reader.fieldnames = header
-    rows = _Rows(actor, result)
+    optional = [c for c in OPTIONAL_COLUMNS if c in header]
+    rows = _Rows(actor, result, optional)
     parsed = []
     progress(0, _("Đang kiểm tra dữ liệu…"))
     for line, row in csvfiles.records(reader, unreadable):
@@ -370,6 +409,7 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
             pk, old_commune, old_date = existing[d["code"]]
             to_update.append(Dossier(pk=pk, **d))
             touched.add((old_commune, old_date))
+    update_fields = [*IMPORT_FIELDS, *optional]
     total = max(1, len(parsed))
     with transaction.atomic():
         for start in range(0, len(to_create), BATCH):
@@ -380,7 +420,7 @@ def import_dossiers(actor, source, *, dry_run=False, progress=None):
                 _("Đã ghi %(n)s hồ sơ") % {"n": min(done, len(to_create))},
             )
         for start in range(0, len(to_update), 500):
-            Dossier.objects.bulk_update(to_update[start : start + 500], IMPORT_FIELDS)
+            Dossier.objects.bulk_update(to_update[start : start + 500], update_fields)
             done = len(to_create) + start + 500
             progress(
                 50 + 40 * min(done, total) // total,

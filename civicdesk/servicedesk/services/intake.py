@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
+from civicdesk.kernel.served import language_errors
 
 from ..due import DueDates
 from ..models import (
@@ -99,6 +100,8 @@ def receive_dossier(
     received_at=None,
     appointment_at=None,
     note="",
+    served_language="",
+    interpreter_used=False,
 ):
     """Check the dossier's components and, when every required one is present, register it.
 
@@ -106,6 +109,7 @@ def receive_dossier(
     intake: an incomplete `IntakeCheck` is recorded (for the printed supplement request) and no dossier is
     created. The due date is computed from the procedure's processing days on the working calendar; when the
     handbook has no verified number for this method, the officer's `appointment_at` is required instead.
+    `served_language` (ISO 639-3, blank or "vie" for Vietnamese) and `interpreter_used` record language access.
     Raises ValidationError (by field) for bad applicant data, PermissionDenied outside the actor's commune.
     """
     require_receive(actor, commune.pk)
@@ -114,6 +118,9 @@ def receive_dossier(
     name, id_number, phone, errors = _clean_applicant(applicant_name, applicant_id_number, applicant_phone)
     if channel not in Channel.values:
         errors["channel"] = [_("Kênh tiếp nhận không hợp lệ.")]
+    served_language, language_problems = language_errors(served_language)
+    errors.update(language_problems)
+    interpreter_used = bool(interpreter_used)
     if received_at > now + timedelta(minutes=5):
         errors["received_at"] = [_("Thời điểm tiếp nhận không được ở tương lai.")]
     days = processing_days_for(procedure, channel)
@@ -182,6 +189,8 @@ def receive_dossier(
                 checklist=items,
                 received_by=actor,
                 note=note[:500],
+                served_language=served_language,
+                interpreter_used=interpreter_used,
             )
             try:
                 with transaction.atomic():
@@ -197,16 +206,16 @@ def receive_dossier(
         DossierEvent.objects.create(
             dossier=dossier, at=now, actor=actor, action="receive", to_status=Status.RECEIVED
         )
-        audit.record(
-            actor,
-            audit.Action.CREATE,
-            dossier,
-            changes={
-                "procedure": procedure.code,
-                "channel": channel,
-                "due_at": due_at.isoformat(),
-                "due_source": due_source,
-            },
-        )
+        changes = {
+            "procedure": procedure.code,
+            "channel": channel,
+            "due_at": due_at.isoformat(),
+            "due_source": due_source,
+        }
+        if served_language:
+            changes["served_language"] = served_language
+        if interpreter_used:
+            changes["interpreter_used"] = True
+        audit.record(actor, audit.Action.CREATE, dossier, changes=changes)
         refresh_for(dossier)
     return IntakeResult(check, dossier)

@@ -168,6 +168,8 @@ def receive(request):
                     channel=data["channel"],
                     appointment_at=data.get("appointment_at"),
                     note=data["note"],
+                    served_language=data["served_language"],
+                    interpreter_used=data["interpreter_used"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

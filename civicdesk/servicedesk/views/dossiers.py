@@ -16,7 +16,14 @@ from civicdesk.geo.models import Commune
 
 from .. import links, permissions, services
 from ..due import DueDates
-from ..forms import DelayForm, DossierFilterForm, ReasonForm, SupplementForm, add_service_errors
+from ..forms import (
+    DelayForm,
+    DossierFilterForm,
+    LanguageForm,
+    ReasonForm,
+    SupplementForm,
+    add_service_errors,
+)
 from ..models import ONLINE_CHANNELS, Channel, Dossier, DossierEvent
 
 PERSONAL_FIELDS = ["applicant_name", "applicant_id_number", "applicant_phone"]
@@ -125,6 +132,10 @@ def _detail_context(request, dossier, **forms):
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
         "delay_form": forms.get("delay_form") or DelayForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
+        "language_form": forms.get("language_form")
+        or LanguageForm(
+            initial={"served_language": dossier.served_language, "interpreter_used": dossier.interpreter_used}
+        ),
         "open_form": "",
         "action_errors": [],
         "error_summary": [],
@@ -209,6 +220,35 @@ def dossier_action(request, code, action):
         event = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
         return redirect("servicedesk:supplement", code=dossier.code, event_id=event.pk)
     return redirect("servicedesk:dossier", code=dossier.code)
+
+
+@login_required
+@require_POST
+def dossier_language(request, code):
+    """Record or correct the language the applicant was served in and whether an interpreter helped.
+
+    A refusal re-renders the dossier page (400) with the form open, what was chosen kept, the errors in place and
+    summarised on top."""
+    dossier = _dossier_for(request, code)
+    if not permissions.can_process(request.user, dossier):
+        raise PermissionDenied
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_language_service(request.user, dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu ngôn ngữ phục vụ của hồ sơ."))
+            return redirect("servicedesk:dossier", code=dossier.code)
+    context = _detail_context(request, dossier, language_form=form)
+    summary = []
+    for name, field_errors in form.errors.items():
+        anchor = form[name].id_for_label if name in form.fields else "ngon-ngu"
+        label = form.fields[name].label if name in form.fields else ""
+        summary += [(f"{label}: {e}" if label else e, anchor) for e in field_errors]
+    context.update(open_form="language_form", error_summary=summary, refused_label=_("Ngôn ngữ phục vụ"))
+    return render(request, "servicedesk/dossier_detail.html", context, status=400)
 
 
 def _print_context(request, dossier, reason):

@@ -16,7 +16,13 @@ class Command(BaseCommand):
         imp = sub.add_parser(
             "import", help="Nhập hồ sơ từ tệp CSV (kiểm tra toàn bộ trước; lỗi thì không ghi gì)."
         )
-        imp.add_argument("file", help="Tệp CSV UTF-8 với các cột: " + ", ".join(services.importer.COLUMNS))
+        imp.add_argument(
+            "file",
+            help="Tệp CSV UTF-8 với các cột: "
+            + ", ".join(services.importer.COLUMNS)
+            + "; tùy chọn: "
+            + ", ".join(services.importer.OPTIONAL_COLUMNS),
+        )
         imp.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
         imp.add_argument("--user", help="Tên đăng nhập của quản trị cấp tỉnh thực hiện (ghi vào nhật ký).")
         sub.add_parser(
