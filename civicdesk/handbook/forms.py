@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.models import Department
+from civicdesk.kernel import languages
 
 from .models import Field, Guide, Procedure
 from .schema import METHODS
@@ -365,3 +366,59 @@ class ImportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Lý do trả lại"), max_length=255)
+
+
+def translation_language_choices(current=""):
+    """The regional languages but Vietnamese (the original), plus `current` when it is a code off that list."""
+    choices = [(code, name) for code, name in languages.choices() if code != languages.VIETNAMESE]
+    if current and current not in dict(choices):
+        choices.append((current, languages.language_name(current)))
+    return [("", _("— Chọn ngôn ngữ —")), *choices]
+
+
+class TranslationForm(forms.Form):
+    """A translation's text; `services.save_translation` checks it again (language, duplicates, lengths)."""
+
+    language = forms.ChoiceField(label=_("Ngôn ngữ"))
+    title = forms.CharField(label=_("Tiêu đề bằng tiếng này"), max_length=400)
+    summary = forms.CharField(
+        label=_("Tóm tắt dễ hiểu"),
+        help_text=_("Người dân cần mang gì, làm gì, ở đâu. Không dịch toàn bộ văn bản pháp lý."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    translator_name = forms.CharField(
+        label=_("Người dịch"),
+        max_length=150,
+        help_text=_("Người nói tiếng này đã viết bản dịch (họ tên, nơi công tác hoặc thôn, bon)."),
+    )
+    source = forms.CharField(
+        label=_("Nguồn, ghi chú"),
+        required=False,
+        help_text=_("Ví dụ: dịch từ bản công bố ngày nào, phương ngữ (K'Ho Lạch, K'Ho Srê…)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, current_language="", **kwargs):
+        kwargs.setdefault("prefix", "tr")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = translation_language_choices(current_language)
+
+    @classmethod
+    def initial_from(cls, translation):
+        return {name: getattr(translation, name) for name in cls.base_fields}
+
+    def to_data(self):
+        return dict(self.cleaned_data)
+
+
+class VerifyTranslationForm(forms.Form):
+    verifier_name = forms.CharField(
+        label=_("Người nói tiếng này đã kiểm tra"),
+        max_length=150,
+        help_text=_("Họ tên người đã đọc và xác nhận bản dịch đúng; không phải người dịch."),
+    )
+
+    def __init__(self, *args, translation, **kwargs):
+        kwargs.setdefault("prefix", f"v{translation.pk}")
+        super().__init__(*args, **kwargs)
+        self.translation = translation

@@ -7,15 +7,20 @@ maps 1:1 and round-trips through import/export.
 
 from datetime import timedelta
 
+import pycountry
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.languages import VIETNAMESE, language_name, validate_language_code
 from civicdesk.kernel.roles import DEPARTMENT_ROLES, PROVINCE_ROLES
 from civicdesk.kernel.scoping import scope_filter
+
+from .permissions import is_editor
 
 
 class Field(models.Model):
@@ -133,6 +138,8 @@ class Content(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     revisions = GenericRelation("handbook.Revision")
+    # Translations into a minority language, each with its own verification by a speaker (see Translation).
+    translations = GenericRelation("handbook.Translation")
     # A change to a published record waits here (draft or in review) while the published text stays live.
     pending_revision = models.ForeignKey(
         "handbook.Revision",
@@ -339,3 +346,100 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"#{self.number}"
+
+
+class TranslationQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verification=Content.Verification.VERIFIED)
+
+    def of(self, record):
+        """The translations of one handbook record (a Procedure, Guide or Faq)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record, for_concrete_model=True),
+            object_id=record.pk,
+        )
+
+    def visible_to(self, user):
+        """Readers see a translation only once a speaker has checked it; handbook editors see the others too."""
+        if user is not None and is_editor(user):
+            return self
+        return self.verified()
+
+
+class Translation(models.Model):
+    """A handbook record told in a minority language, written by a speaker and shown only once a speaker checked it.
+
+    The honesty rule (issue 15): CivicDesk publishes no machine or unchecked translation. `summary` says in plain
+    words what the citizen brings and does; it is not the legal text, and the Vietnamese record stays the one that
+    counts. The translation carries its own verification, in the vocabulary of the records' (`Content.Verification`):
+    `verifier_name` is the speaker who checked it (often someone outside CivicDesk), `verified_by` the user who
+    recorded that check, `verified_at` when. Changing the text sends it back to "needs verification".
+    """
+
+    Verification = Content.Verification
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(_("ngôn ngữ"), max_length=3, validators=[validate_language_code])
+    title = models.CharField(_("tiêu đề"), max_length=400)
+    summary = models.TextField(
+        _("tóm tắt dễ hiểu"),
+        help_text=_("Người dân cần mang gì, làm gì; không dịch toàn bộ văn bản pháp lý."),
+    )
+    translator_name = models.CharField(_("người dịch"), max_length=150)
+    verification = models.CharField(
+        _("kiểm tra"),
+        max_length=20,
+        choices=Content.Verification.choices,
+        default=Content.Verification.NEEDS_VERIFICATION,
+    )
+    verifier_name = models.CharField(_("người nói tiếng này đã kiểm tra"), max_length=150, blank=True)
+    verified_at = models.DateTimeField(_("kiểm tra lúc"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ghi nhận kiểm tra"),
+    )
+    source = models.TextField(_("nguồn, ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TranslationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"], name="handbook_translation_language"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(language=VIETNAMESE), name="handbook_translation_not_vietnamese"
+            ),
+        ]
+        verbose_name = _("bản dịch")
+        verbose_name_plural = _("bản dịch")
+
+    def __str__(self):
+        return f"{self.language_name}: {self.title}"
+
+    @property
+    def language_name(self):
+        return language_name(self.language)
+
+    @property
+    def html_lang(self):
+        """The `lang` attribute of the translated text: the two-letter code where one exists (km, en), else the
+        three-letter one, which BCP 47 accepts as it is (kpm, cma)."""
+        entry = pycountry.languages.get(alpha_3=self.language)
+        return getattr(entry, "alpha_2", None) or self.language
+
+    @property
+    def is_verified(self):
+        return self.verification == self.Verification.VERIFIED

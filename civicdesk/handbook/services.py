@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from civicdesk.core import audit
 from civicdesk.core.models import Department
 from civicdesk.kernel.actors import is_system, person
+from civicdesk.kernel.languages import VIETNAMESE, is_language_code, language_name
 from civicdesk.kernel.roles import Role
 
 from . import permissions
 from .hooks import on_publish_hooks, run_hooks
-from .models import Content, Faq, Field, Procedure
+from .models import Content, Faq, Field, Guide, Procedure, Translation
 from .records import (
     add_revision,
     apply_data,
@@ -330,6 +331,191 @@ def note_view(record):
         Procedure.objects.filter(pk=record.pk).update(view_count=F("view_count") + 1)
 
 
+# Translations into minority languages (docs/handbook.md, "Translations and the honesty rule").
+
+TRANSLATION_TEXT = ("language", "title", "summary")
+TRANSLATION_FIELDS = (*TRANSLATION_TEXT, "translator_name", "source")
+_TRANSLATION_REQUIRED = {
+    "language": _("Hãy chọn ngôn ngữ của bản dịch."),
+    "title": _("Hãy ghi tiêu đề bằng tiếng này."),
+    "summary": _("Hãy ghi phần tóm tắt: người dân cần mang gì, làm gì."),
+    "translator_name": _("Hãy ghi tên người dịch: bản dịch phải do người nói tiếng này viết."),
+}
+
+
+def _require_translation_editor(actor, record):
+    if is_system(actor) or permissions.can_edit(actor, record):
+        return
+    raise PermissionDenied(
+        _(
+            "Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được quản lý bản dịch của nội "
+            "dung này."
+        )
+    )
+
+
+def _translation_record(translation):
+    record = translation.record
+    if record is None:  # the record was deleted under it
+        raise ValidationError(_("Không còn nội dung gốc của bản dịch này."))
+    return record
+
+
+def _clean_translation(record, data, translation):
+    """The cleaned fields of a translation of `record`; ValidationError with messages per field."""
+    clean = {name: str(data.get(name) or "").strip() for name in TRANSLATION_FIELDS}
+    clean["language"] = clean["language"].lower()
+    errors = {}
+    for name, message in _TRANSLATION_REQUIRED.items():
+        if not clean[name]:
+            errors.setdefault(name, []).append(message)
+    language = clean["language"]
+    if language and language == VIETNAMESE:
+        errors.setdefault("language", []).append(
+            _("Văn bản tiếng Việt là bản gốc; bản dịch là sang một tiếng khác.")
+        )
+    elif language and not is_language_code(language):
+        errors.setdefault("language", []).append(
+            _("“%(code)s” không phải mã ngôn ngữ ISO 639-3 (ví dụ: kpm cho tiếng K'Ho, cma cho tiếng Mạ).")
+            % {"code": language}
+        )
+    elif language:
+        others = Translation.objects.of(record).filter(language=language)
+        if translation is not None:
+            others = others.exclude(pk=translation.pk)
+        if others.exists():
+            errors.setdefault("language", []).append(
+                _("Nội dung này đã có bản dịch tiếng %(language)s; hãy sửa bản đó.")
+                % {"language": language_name(language)}
+            )
+    for name in TRANSLATION_FIELDS:
+        limit = Translation._meta.get_field(name).max_length
+        if limit and len(clean[name]) > limit:
+            errors.setdefault(name, []).append(
+                _("Tối đa %(n)s ký tự (đang có %(m)s).") % {"n": limit, "m": len(clean[name])}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def save_translation(actor, record, data, translation=None):
+    """Add a translation of `record` (`translation` None) or change one, from a dict of TRANSLATION_FIELDS.
+
+    A new translation, and one whose language, title or summary changed, needs a speaker's check again
+    (`verify_translation`) before readers see it. Editors of the record only; refused on an archived record.
+    Raises ValidationError (messages per field) or PermissionDenied.
+    """
+    if not isinstance(record, Procedure | Guide | Faq):
+        raise TypeError(f"Not a handbook record: {record!r}")
+    _require_translation_editor(actor, record)
+    if translation is not None and (
+        translation.object_id != record.pk or translation.content_type.model_class() is not type(record)
+    ):
+        raise ValueError("The translation belongs to another record.")
+    if record.status == Status.ARCHIVED:
+        raise ValidationError(_("Nội dung đã lưu trữ: không thêm, không sửa bản dịch."))
+    clean = _clean_translation(record, data, translation)
+    if translation is None:
+        translation = Translation(record=record, created_by=person(actor), **clean)
+        translation.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            translation,
+            changes={"record": f"{record.kind}:{record.key}", "language": translation.language},
+        )
+        return translation
+    changed = [name for name in TRANSLATION_FIELDS if getattr(translation, name) != clean[name]]
+    if not changed:
+        return translation
+    for name in changed:
+        setattr(translation, name, clean[name])
+    changes = {"fields": changed}
+    if translation.is_verified and set(changed) & set(TRANSLATION_TEXT):
+        # The speaker checked the old text, not this one.
+        changes["verification"] = [translation.verification, Translation.Verification.NEEDS_VERIFICATION]
+        translation.verification = Translation.Verification.NEEDS_VERIFICATION
+        translation.verifier_name = ""
+        translation.verified_at = None
+        translation.verified_by = None
+    translation.save()
+    audit.record(actor, audit.Action.UPDATE, translation, changes=changes)
+    return translation
+
+
+@transaction.atomic
+def verify_translation(actor, translation, verifier_name):
+    """Record that `verifier_name`, a speaker of the language, checked this translation: now, noted by `actor`.
+
+    One translation at a time, always naming the speaker; the speaker must not be the translator (a second
+    person checks, as a second reviewer publishes a change). Checking again later (after the Vietnamese text
+    changed) records the new check.
+    """
+    record = _translation_record(translation)
+    _require_translation_editor(actor, record)
+    if record.status == Status.ARCHIVED:
+        raise ValidationError(_("Nội dung đã lưu trữ: không xác nhận bản dịch."))
+    verifier_name = str(verifier_name or "").strip()
+    if not verifier_name:
+        raise ValidationError(
+            {"verifier_name": [_("Hãy ghi tên người nói tiếng này đã đọc và kiểm tra bản dịch.")]}
+        )
+    limit = Translation._meta.get_field("verifier_name").max_length
+    if len(verifier_name) > limit:
+        raise ValidationError({"verifier_name": [_("Tối đa %(n)s ký tự.") % {"n": limit}]})
+    if fold(verifier_name) == fold(translation.translator_name):
+        raise ValidationError(
+            {
+                "verifier_name": [
+                    _("Người kiểm tra phải là một người nói tiếng này khác với người dịch (%(name)s).")
+                    % {"name": translation.translator_name}
+                ]
+            }
+        )
+    old = translation.verification
+    translation.verification = Translation.Verification.VERIFIED
+    translation.verifier_name = verifier_name
+    translation.verified_at = timezone.now()
+    translation.verified_by = person(actor)
+    translation.save(
+        update_fields=["verification", "verifier_name", "verified_at", "verified_by", "updated_at"]
+    )
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        translation,
+        changes={
+            "verification": [old, translation.verification],
+            "verifier_name": verifier_name,
+            "verified_at": translation.verified_at.isoformat(),
+        },
+    )
+    return translation
+
+
+@transaction.atomic
+def delete_translation(actor, translation):
+    """Remove a translation (a wrong one is better gone than shown); the audit log keeps what it was."""
+    record = translation.record
+    if record is not None:
+        _require_translation_editor(actor, record)
+    elif not is_system(actor) and not permissions.is_editor(actor):
+        raise PermissionDenied(_("Chỉ người biên tập cẩm nang được xóa bản dịch."))
+    audit.record(
+        actor,
+        audit.Action.DELETE,
+        translation,
+        changes={
+            "record": f"{record.kind}:{record.key}" if record is not None else None,
+            "language": translation.language,
+            "verification": translation.verification,
+        },
+    )
+    translation.delete()
+
+
 from .transfer import (  # noqa: E402
     ImportReport,
     export_records,
@@ -343,6 +529,7 @@ __all__ = [
     "ImportReport",
     "archive",
     "create_faq_draft",
+    "delete_translation",
     "export_records",
     "import_records",
     "import_text",
@@ -354,6 +541,8 @@ __all__ = [
     "restore_revision",
     "return_to_draft",
     "save_record",
+    "save_translation",
     "start_import",
     "submit_for_review",
+    "verify_translation",
 ]

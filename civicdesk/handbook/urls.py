@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import edit, reader
+from .views import edit, reader, translations
 
 
 class KindConverter:
@@ -25,8 +25,19 @@ class ActionConverter:
         return value
 
 
+class TranslationActionConverter:
+    regex = "edit|verify|delete"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(KindConverter, "kind")
 register_converter(ActionConverter, "action")
+register_converter(TranslationActionConverter, "translation_action")
 
 app_name = "handbook"
 urlpatterns = [
@@ -49,4 +60,10 @@ urlpatterns = [
     path("<kind:kind>/<str:key>/history/<int:number>/", edit.revision, name="revision"),
     path("<kind:kind>/<str:key>/history/<int:number>/restore/", edit.restore, name="restore"),
     path("<kind:kind>/<str:key>/<action:action>/", edit.transition, name="transition"),
+    path("<kind:kind>/<str:key>/translations/", translations.add, name="translation_add"),
+    path(
+        "<kind:kind>/<str:key>/translations/<int:pk>/<translation_action:action>/",
+        translations.act,
+        name="translation",
+    ),
 ]

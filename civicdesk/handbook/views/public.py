@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .. import queries
 from ..models import Field
-from .reader import procedure_context
+from .reader import procedure_context, translations_context
 
 
 def index(request):
@@ -29,16 +29,19 @@ def search(request):
 
 def procedure(request, code):
     record = get_object_or_404(queries.public_queryset("procedure").select_related("field"), code=code)
-    return render(request, "handbook/public/procedure.html", procedure_context(record))
+    context = {**procedure_context(record), **translations_context(None, record)}
+    return render(request, "handbook/public/procedure.html", context)
 
 
 def guide(request, slug):
     record = get_object_or_404(queries.public_queryset("guide"), slug=slug)
     related = record.related_procedures.published().order_by("code")
-    return render(request, "handbook/public/guide.html", {"guide": record, "related": related})
+    context = {"record": record, "guide": record, "related": related, **translations_context(None, record)}
+    return render(request, "handbook/public/guide.html", context)
 
 
 def faq(request, slug):
     record = get_object_or_404(queries.public_queryset("faq"), slug=slug)
     related = record.related_procedures.published().order_by("code")
-    return render(request, "handbook/public/faq.html", {"faq": record, "related": related})
+    context = {"record": record, "faq": record, "related": related, **translations_context(None, record)}
+    return render(request, "handbook/public/faq.html", context)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from civicdesk.core import links
 
 from .. import queries, services
-from ..models import Faq, Field, Guide, Procedure
-from ..permissions import is_editor
+from ..forms import TranslationForm, VerifyTranslationForm
+from ..models import Faq, Field, Guide, Procedure, Translation
+from ..permissions import can_edit, is_editor
 from ..text import METHOD_LABELS
 from ..workflow import workflow_context
 
@@ -195,18 +196,72 @@ def procedure_context(procedure, user=None):
     return context
 
 
+def translations_context(user, record, *, show=None, form=None, editing=None, verify_forms=None):
+    """The "Bản dịch tiếng dân tộc" section: what `user` may read of `record`'s translations, and the editor's forms.
+
+    Readers (and the public pages, `user` None) get the verified translations only; the record's editors also the
+    unchecked ones, the add/edit form (`form` bound after an error; `show`: the pk of a translation to edit, from
+    ?translation=) and one "checked by" form per translation (`verify_forms`: the bound ones after an error).
+    """
+    translations = list(Translation.objects.of(record).visible_to(user).select_related("verified_by"))
+    may_translate = user is not None and can_edit(user, record) and record.status != record.Status.ARCHIVED
+    verify_forms = verify_forms or {}
+    for t in translations:
+        t.verify_form = (
+            (verify_forms.get(t.pk) or VerifyTranslationForm(translation=t)) if may_translate else None
+        )
+        # The Vietnamese text was published again after the speaker's check: say so, the Vietnamese text counts.
+        t.checked_before_publication = bool(
+            t.verified_at and record.published_at and t.verified_at < record.published_at
+        )
+    if may_translate and form is None:
+        if editing is None and show:
+            editing = next((t for t in translations if str(t.pk) == str(show)), None)
+        if editing is not None:
+            form = TranslationForm(
+                initial=TranslationForm.initial_from(editing), current_language=editing.language
+            )
+        else:
+            form = TranslationForm()
+    return {
+        "translations": translations,
+        "can_translate": may_translate,
+        "translation_form": form if may_translate else None,
+        "translation_editing": editing if may_translate else None,
+        # The citizens' pages name no one: the translator and the speaker who checked may be private persons.
+        "translations_public": user is None,
+    }
+
+
 def _get(request, model, **lookup):
     qs = model.objects.visible_to(request.user).select_related("department", "verified_by", "reviewer")
     return get_object_or_404(qs, **lookup)
+
+
+def render_record(request, record, *, status=200, **translation_state):
+    """A record's page in the reader (procedure, guide or FAQ), with its workflow box and translations."""
+    user = request.user
+    if record.kind == "procedure":
+        context = procedure_context(record, user)
+    else:
+        context = {
+            "record": record,
+            record.kind: record,
+            "related": record.related_procedures.published().order_by("code"),
+            "public": is_public(record),
+            "public_link": public_url(record) if is_public(record) else "",
+        }
+    context.update(workflow_context(user, record))
+    translation_state.setdefault("show", request.GET.get("translation"))
+    context.update(translations_context(user, record, **translation_state))
+    return render(request, f"handbook/{record.kind}_detail.html", context, status=status)
 
 
 @login_required
 def procedure_detail(request, code):
     procedure = _get(request, Procedure, code=code)
     services.note_view(procedure)
-    context = procedure_context(procedure, request.user)
-    context.update(workflow_context(request.user, procedure))
-    return render(request, "handbook/procedure_detail.html", context)
+    return render_record(request, procedure)
 
 
 @login_required
@@ -217,27 +272,9 @@ def procedure_print(request, code):
 
 @login_required
 def guide_detail(request, slug):
-    guide = _get(request, Guide, slug=slug)
-    context = {
-        "record": guide,
-        "guide": guide,
-        "related": guide.related_procedures.published().order_by("code"),
-        "public": is_public(guide),
-        "public_link": public_url(guide) if is_public(guide) else "",
-    }
-    context.update(workflow_context(request.user, guide))
-    return render(request, "handbook/guide_detail.html", context)
+    return render_record(request, _get(request, Guide, slug=slug))
 
 
 @login_required
 def faq_detail(request, slug):
-    faq = _get(request, Faq, slug=slug)
-    context = {
-        "record": faq,
-        "faq": faq,
-        "related": faq.related_procedures.published().order_by("code"),
-        "public": is_public(faq),
-        "public_link": public_url(faq) if is_public(faq) else "",
-    }
-    context.update(workflow_context(request.user, faq))
-    return render(request, "handbook/faq_detail.html", context)
+    return render_record(request, _get(request, Faq, slug=slug))
