@@ -27,6 +27,7 @@ PLAN = {
     "handbook_seed": [[]],
     "hotline": [[]],
     "servicedesk_bench": [[]],
+    "community_matching": [[]],
 }
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "civicdesk.assistant",
     "civicdesk.hotline",
     "civicdesk.servicedesk",
+    "civicdesk.community",
     "civicdesk.staffing",
 ]
 
@@ -171,6 +172,9 @@ if TESTING:
     # Hashing strength is not what the test suite measures; keep it fast.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Language access (community/coverage.py): one official or volunteer who speaks a minority language is wanted per this
+# many people speaking it in the commune's hamlets (a planning choice of the province, not a legal norm).
+COMMUNITY_PEOPLE_PER_SPEAKER = envint("COMMUNITY_PEOPLE_PER_SPEAKER", 1000)
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. "127.0.0.1" behind the
 # documented nginx on the same host. Empty: REMOTE_ADDR is the client (core/clients.py).

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.languages import language_name, validate_language_code
 from civicdesk.kernel.scoping import scope_filter
 
 
@@ -101,3 +102,26 @@ class Hamlet(models.Model):
             if not self.name.lower().startswith(str(self.get_kind_display()).lower())
             else self.name
         )
+
+
+class HamletLanguage(models.Model):
+    """How many people of a hamlet speak a minority language at home (from the hamlet CSV's `languages` column).
+
+    What the coverage page weighs the commune's speakers against; the figure comes from the commune's own count
+    (census, household register), entered by the commune.
+    """
+
+    hamlet = models.ForeignKey(Hamlet, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(_("ngôn ngữ (mã ISO 639-3)"), max_length=3, validators=[validate_language_code])
+    population = models.PositiveIntegerField(_("số người"))
+
+    class Meta:
+        ordering = ["hamlet", "-population"]
+        constraints = [
+            models.UniqueConstraint(fields=["hamlet", "code"], name="geo_hamlet_language_once"),
+        ]
+        verbose_name = _("dân số theo ngôn ngữ của thôn")
+        verbose_name_plural = _("dân số theo ngôn ngữ của thôn")
+
+    def __str__(self):
+        return f"{self.hamlet}: {language_name(self.code)} {self.population}"

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from civicdesk.kernel import audit, csvfiles
 from civicdesk.kernel.actors import is_system
+from civicdesk.kernel.languages import parse_language
 from civicdesk.kernel.scoping import can_manage_commune
 from civicdesk.kernel.validators import has_control_characters
 
-from .models import Commune, Hamlet, Province
+from .models import Commune, Hamlet, HamletLanguage, Province
 
 DIGITS = re.compile(r"[0-9]+")  # ASCII digits: "²".isdigit() is True and int("²") raises
 
@@ -163,8 +164,40 @@ def _number(value, line, column, errors, lo, hi, integer=False):
     return number
 
 
+def _languages(value, line, errors):
+    """{code: count} from "kpm:420;cma:35" (codes or names), errors named by line and column."""
+    out = {}
+    for part in (value or "").split(";"):
+        if not part.strip():
+            continue
+        name, sep, count = part.rpartition(":")
+        count = count.strip()
+        if not sep or not count.isdigit() or int(count) > 10**7:
+            errors.append(
+                _("Dòng %(line)s, cột languages: “%(part)s” phải có dạng mã:số người, ví dụ kpm:420.")
+                % {"line": line, "part": part.strip()[:40]}
+            )
+            continue
+        try:
+            code = parse_language(name)
+        except ValidationError as exc:
+            errors.append(_("Dòng %(line)s, cột languages: %(msg)s") % {"line": line, "msg": exc.messages[0]})
+            continue
+        if code in out:
+            errors.append(
+                _("Dòng %(line)s, cột languages: tiếng “%(name)s” ghi hai lần.")
+                % {"line": line, "name": name.strip()}
+            )
+        out[code] = int(count)
+    return out
+
+
 def import_hamlets(actor, text, *, dry_run=False):
-    """Import hamlets from CSV text (columns: commune_code,name,kind,lat,lon,population).
+    """Import hamlets from CSV text (columns: commune_code,name,kind,lat,lon,population[,languages]).
+
+    `languages` (optional) gives how many people of the hamlet speak each minority language at home, as
+    "code or name:count" pairs separated by ";" — e.g. "kpm:420;cma:35" or "K'Ho:420; Mạ:35". When the column is
+    present, a hamlet's figures are replaced by the file's (an empty cell clears them).
 
     Every row is checked first; nothing is written unless the whole file is valid. Re-importing updates the
     hamlets matched by (commune, name). The actor must be allowed to manage every commune named in the file.
@@ -225,22 +258,29 @@ def import_hamlets(actor, text, *, dry_run=False):
         lat = _number(row.get("lat"), line, "lat", report.errors, -90, 90)
         lon = _number(row.get("lon"), line, "lon", report.errors, -180, 180)
         population = _number(row.get("population"), line, "population", report.errors, 0, 10**7, integer=True)
+        languages = _languages(row.get("languages"), line, report.errors) if "languages" in header else None
         if commune and name:
             if (commune.pk, name.lower()) in seen:
                 report.errors.append(
                     _("Dòng %(line)s: “%(name)s” bị lặp trong tệp.") % {"line": line, "name": name}
                 )
             seen.add((commune.pk, name.lower()))
-        rows.append((commune, name, kind, lat, lon, population))
+        rows.append((commune, name, kind, lat, lon, population, languages))
     if report.errors or dry_run:
         return report
     with transaction.atomic():
-        for commune, name, kind, lat, lon, population in rows:
-            _hamlet, created = Hamlet.objects.update_or_create(
+        for commune, name, kind, lat, lon, population, languages in rows:
+            hamlet, created = Hamlet.objects.update_or_create(
                 commune=commune,
                 name=name,
                 defaults={"kind": kind, "lat": lat, "lon": lon, "population": population},
             )
+            if languages is not None:
+                hamlet.languages.exclude(code__in=languages).delete()
+                for code, count in languages.items():
+                    HamletLanguage.objects.update_or_create(
+                        hamlet=hamlet, code=code, defaults={"population": count}
+                    )
             report.created += created
             report.updated += not created
         audit.record(

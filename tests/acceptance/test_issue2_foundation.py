@@ -132,6 +132,22 @@ class DiLinh:
         return Commune.objects.get(code=DI_LINH)
 
     @cached_property
+    def accompaniment(self):
+        from civicdesk.community.models import Accompaniment
+
+        return Accompaniment.objects.filter(commune__code=DI_LINH).order_by("pk").first()
+
+    @cached_property
+    def person(self):
+        from civicdesk.community.models import Person
+
+        return Person.objects.filter(commune__code=DI_LINH, kind="official").order_by("pk").first()
+
+    @cached_property
+    def person_language(self):
+        return self.person.languages.order_by("pk").first()
+
+    @cached_property
     def job(self):
         from civicdesk.core.jobs import start_job
         from tests.core.test_jobs import count_to
@@ -395,6 +411,19 @@ SWEEP = {
     "staffing:plan_lock_delete": (lambda o: {"pk": o.plan.pk, "lock_id": o.lock.pk}, BOTH),
     "staffing:plan_copy": (lambda o: {"pk": o.plan.pk}, BOTH),
     "staffing:plan_approve": (lambda o: {"pk": o.plan.pk}, BOTH),
+    "servicedesk:language": (lambda o: {"code": o.dossier.code}, BOTH),
+    "hotline:language": (lambda o: {"pk": o.ticket.pk}, BOTH),
+    "community:request": (lambda o: {"pk": o.accompaniment.pk}, BOTH),
+    "community:request_action": (lambda o: {"pk": o.accompaniment.pk, "action": "assign"}, BOTH),
+    "community:person": (lambda o: {"pk": o.person.pk}, BOTH),
+    "community:language_add": (lambda o: {"pk": o.person.pk}, BOTH),
+    "community:language_save": (lambda o: {"pk": o.person.pk, "language_id": o.person_language.pk}, BOTH),
+    "community:language_delete": (lambda o: {"pk": o.person.pk, "language_id": o.person_language.pk}, BOTH),
+    "handbook:translation_add": (lambda o: {"kind": "faq", "key": o.draft_faq.key}, BOTH),
+    "handbook:translation": (
+        lambda o: {"kind": "faq", "key": o.draft_faq.key, "pk": 0, "action": "delete"},
+        BOTH,
+    ),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),
@@ -421,6 +450,21 @@ API_SWEEP = {
         {"reason": "Camly"},
     ),
     "api:get_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}", GET, None),
+    "api:list_languages": (lambda o: f"/api/community/languages?person_id={o.person.pk}", GET, None),
+    "api:save_language": (
+        lambda o: "/api/community/languages",
+        POST,
+        lambda o: {"person_id": o.person.pk, "code": "cma", "speaking": 3},
+    ),
+    "api:create_accompaniment": (
+        lambda o: "/api/community/accompaniments",
+        POST,
+        lambda o: {
+            "citizen_id": o.accompaniment.citizen_id,
+            "date": str(timezone.localdate()),
+            "procedure_name": "x",
+        },
+    ),
     "api:run_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/run", POST, {}),
     "api:approve_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/approve", POST, {}),
     "api:file_report": (
@@ -538,6 +582,7 @@ def test_camly_token_is_refused_di_linh_objects(client, users, name):
     objects = DiLinh(users)
     path_for, methods, body = API_SWEEP[name]
     path = path_for(objects)
+    body = body(objects) if callable(body) else body
     _token, raw = issue_api_token(SYSTEM, users["camly.canbo"], name="sweep")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     outcomes = {}

@@ -7,7 +7,7 @@ from civicdesk.kernel.actors import system
 
 
 class Command(BaseCommand):
-    help = "Nhập thôn, tổ dân phố từ tệp CSV (commune_code,name,kind,lat,lon,population); không ghi gì nếu có lỗi."
+    help = "Nhập thôn, tổ dân phố từ tệp CSV (commune_code,name,kind,lat,lon,population[,languages] — languages: kpm:420;cma:35); không ghi gì nếu có lỗi."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -1,0 +1,1 @@
+"""Pages of language access, one module per group: requests.py, people.py, reports.py."""
