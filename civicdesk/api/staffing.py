@@ -36,7 +36,8 @@ class GapOut(Schema):
     score: float
     computed: float
     overridden: bool
-    components: dict
+    # Each component 0–1; None for one left out of the score (language: the commune has no language data).
+    components: dict[str, float | None]
     units: int
     priority: int
 
@@ -148,7 +149,7 @@ def list_gaps(request, commune: int | None = None):
                     "score": round(g.score, 2),
                     "computed": round(g.computed, 2),
                     "overridden": g.overridden,
-                    "components": {k: round(v, 4) for k, v in g.components.items()},
+                    "components": {k: None if v is None else round(v, 4) for k, v in g.components.items()},
                     "units": g.units,
                     "priority": g.priority,
                 }

@@ -8,6 +8,8 @@ class StaffMemberAdmin(admin.ModelAdmin):
     list_display = ["code", "full_name", "department", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["code", "full_name"]
+    # The languages are kept through the staffing services (community's pool Person), not linked by hand here.
+    readonly_fields = ["person"]
 
 
 @admin.register(Plan)

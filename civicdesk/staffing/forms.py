@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -11,6 +12,7 @@ from civicdesk.core.models import Department
 from .fields import Field
 from .models import Assessment, CapacityRecord, GapWeights, Plan, PlanLock, StaffMember, WeeklyReport
 from .queries import monday
+from .services.pool import language_codes
 
 
 class CsvUploadForm(forms.Form):
@@ -64,7 +66,10 @@ class StaffMemberForm(forms.ModelForm):
         label=_("Lĩnh vực chuyên môn"), choices=Field.choices, widget=forms.CheckboxSelectMultiple
     )
     languages_ = forms.CharField(
-        label=_("Ngôn ngữ (cách nhau bởi dấu ;)"), required=False, help_text=_("Ví dụ: Tiếng Việt; K'Ho")
+        label=_("Ngôn ngữ (cách nhau bởi dấu ;)"),
+        required=False,
+        max_length=500,
+        help_text=_("Ví dụ: Tiếng Việt; K'Ho"),
     )
 
     class Meta:
@@ -93,12 +98,20 @@ class StaffMemberForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.initial["fields_"] = self.instance.fields
-            self.initial["languages_"] = "; ".join(self.instance.languages)
+            self.initial["languages_"] = "; ".join(self.instance.language_names)
+
+    def clean_languages_(self):
+        """The ISO 639-3 codes of the names typed, the first one preferred; a name that is not a language is
+        this field's error."""
+        try:
+            return language_codes(self.cleaned_data["languages_"].split(";"))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["languages"]) from exc
 
     def service_data(self):
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("code", "fields_", "languages_")}
         data["fields"] = self.cleaned_data["fields_"]
-        data["languages"] = [x.strip() for x in self.cleaned_data["languages_"].split(";") if x.strip()]
+        data["languages"] = self.cleaned_data["languages_"]
         return data
 
 

@@ -8,8 +8,14 @@ Each component is a number in [0, 1]; the score is their weighted mean on a 0–
     supplement    = supplement_rate                 (share of dossiers sent back for more documents, 0–1)
     hotline       = min(1, hotline_questions / max(current_staff, 1) / (2 · reference_hotline))
     sla           = min(1, sla_breaches / (2 · reference_sla))
+    language      = language_gap                    (the commune's language-coverage gap, 0–1, from
+                                                     community.queries.language_gaps; None = no language data)
 
-    score = 100 · Σ wᵢ · componentᵢ / Σ wᵢ          (0 when every weight is 0)
+    score = 100 · Σ wᵢ · componentᵢ / Σ wᵢ          over the components that have a value
+                                                     (0 when those weights add up to 0)
+
+A component without a value (only `language` can lack one) is left out of both sums: no language data is no
+signal, not a zero, so a commune without it scores exactly as it did before the component existed.
 
 A load equal to the reference gives 0.5: the reference is "normal", twice the reference is saturated. An override
 (with a reason) replaces the score but the components stay visible.
@@ -25,7 +31,7 @@ From score to need (what the plan will try to cover):
 import math
 from dataclasses import dataclass
 
-COMPONENTS = ("workload", "inexperience", "late", "supplement", "hotline", "sla")
+COMPONENTS = ("workload", "inexperience", "late", "supplement", "hotline", "sla", "language")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Weights:
     w_supplement: float = 1.0
     w_hotline: float = 1.0
     w_sla: float = 1.0
+    w_language: float = 1.0
     reference_load: float = 80.0
     reference_experience: float = 5.0
     reference_hotline: float = 20.0
@@ -60,7 +67,7 @@ class Gap:
 
     @property
     def labelled_components(self):
-        """[(Vietnamese label, value)] in the documented order, for the pages."""
+        """[(Vietnamese label, value)] in the documented order, for the pages; None for a component left out."""
         return [(label, self.components[name]) for name, label in component_labels()]
 
 
@@ -69,8 +76,10 @@ def _clip(x):
 
 
 def components(record, w: Weights):
-    """The six components of a capacity record (any object with the CapacityRecord attributes)."""
+    """The components of a capacity record (any object with the CapacityRecord attributes); `language` is None
+    when the record has no language gap."""
     staff = max(int(record.current_staff), 1)
+    language_gap = getattr(record, "language_gap", None)
     if int(record.current_staff) <= 0:
         inexperience = 1.0
     else:
@@ -82,15 +91,18 @@ def components(record, w: Weights):
         "supplement": _clip(record.supplement_rate),
         "hotline": _clip(record.hotline_questions / staff / (2 * w.reference_hotline)),
         "sla": _clip(record.sla_breaches / (2 * w.reference_sla)),
+        "language": None if language_gap is None else _clip(language_gap),
     }
 
 
 def weighted_score(parts, w: Weights):
-    weights = {name: getattr(w, f"w_{name}") for name in COMPONENTS}
+    """The weighted mean (0–100) of the components that have a value; one that is None is in neither sum."""
+    present = [name for name in COMPONENTS if parts.get(name) is not None]
+    weights = {name: getattr(w, f"w_{name}") for name in present}
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return 100.0 * sum(weights[n] * parts[n] for n in COMPONENTS) / total
+    return 100.0 * sum(weights[n] * parts[n] for n in present) / total
 
 
 def units_for(score, w: Weights):
@@ -131,5 +143,6 @@ def component_labels():
         "supplement": _("Yêu cầu bổ sung"),
         "hotline": _("Câu hỏi đường dây nóng"),
         "sla": _("Vi phạm SLA"),
+        "language": _("Thiếu người nói tiếng dân tộc"),
     }
     return [(name, labels[name]) for name in COMPONENTS]

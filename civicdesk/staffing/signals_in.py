@@ -8,17 +8,22 @@ plus "by_field" ({staffing field code: {...the same keys, where known...}}) and 
 A value is None when no app provides it; callers then keep their manual or CSV figures, so gap scores work with
 no service-desk data at all.
 
-Sources (the agreed interfaces, typed, nothing else of those apps; import-linter holds staffing to them):
+Sources (the agreed interfaces, typed, nothing else of those apps; import-linter holds staffing to the first two,
+and staffing reads community's figures here too so that every signal comes in through one module):
 - `civicdesk.servicedesk.queries.commune_kpis(commune_code, since, until)` → `CommuneKpis`: the commune's
   dossier counts and rates, and `by_field` per handbook field code (`DossierCounts`);
 - `civicdesk.hotline.queries.commune_ticket_stats(commune_code, since, until)` → `CommuneTicketStats`: questions
-  and SLA breaches, and `by_field` per handbook field code (`TicketCounts`).
+  and SLA breaches, and `by_field` per handbook field code (`TicketCounts`);
+- `civicdesk.community.queries.language_gaps(province_code)` → {commune code: `LanguageGap`}: each commune's
+  language-coverage gap (0 covered … 1 nobody speaks the languages of its hamlets), read once per refresh by
+  `language_gaps(province)` below; a commune absent from it has no language data (None, not 0).
 Handbook field codes are folded into the broader staffing fields by `HANDBOOK_TO_STAFFING` (counts are added and
 the rates follow from the added counts). A commune with no dossiers (or no tickets) in the period gives no signal
 rather than zeros, so a planner's manual figures are not wiped out by an app that simply has no data for that
 commune yet. An error in those apps is an error here too: a wrong figure must not pass for "no data".
 """
 
+from civicdesk.community import queries as community_queries
 from civicdesk.hotline import queries as hotline_queries
 from civicdesk.servicedesk import queries as servicedesk_queries
 
@@ -126,3 +131,10 @@ def commune_workload(commune, since, until):
             result["by_field"].setdefault(field, {}).update(_from_tickets(counts, months))
         result["sources"].append("hotline")
     return result
+
+
+def language_gaps(province):
+    """{commune code: language-coverage gap 0–1} for the communes of `province` that have language data (hamlet
+    populations by language or requests for a speaker); a commune missing from it has none, and its capacity
+    records get None, which the gap score leaves out."""
+    return {code: gap.gap for code, gap in community_queries.language_gaps(province.code).items()}

@@ -45,6 +45,16 @@ def test_gaps_endpoint_shows_components(client, noi, di_linh):
     CapacityRecordFactory(commune=di_linh)
     rows = client.get("/api/staffing/gaps", **auth(noi)).json()
     assert rows[0]["commune_code"] == 25000 and set(rows[0]["components"]) >= {"workload", "late", "sla"}
+    # No language data: the component is there, empty, and left out of the score.
+    assert rows[0]["components"]["language"] is None
+
+
+def test_gaps_endpoint_gives_the_language_gap_when_there_is_one(client, noi, di_linh, cam_ly):
+    CapacityRecordFactory(commune=di_linh, language_gap=0.123456)
+    CapacityRecordFactory(commune=cam_ly)
+    rows = {r["commune_code"]: r for r in client.get("/api/staffing/gaps", **auth(noi)).json()}
+    assert rows[25000]["components"]["language"] == 0.1235
+    assert rows[24787]["components"]["language"] is None
 
 
 @pytest.mark.parametrize("user", ["alice", "linh", "charlie", "phap"])

@@ -88,14 +88,45 @@ def test_planner_of_another_province_cannot_open_our_commune(client_for, capacit
 
 
 def test_tuning_weights_is_saved_and_audited(client_for, noi, capacity, lam_dong):
-    response = client_for(noi).post(
+    client = client_for(noi)
+    page = client.get("/staffing/gaps/weights/").content.decode()
+    assert 'name="w_language"' in page and "Thiếu người nói tiếng dân tộc" in page
+    response = client.post(
         "/staffing/gaps/weights/",
-        {**{f: 1 for f in GapWeights.EDITABLE}, "reference_load": 50, "need_threshold": 30, "max_units": 3},
+        {
+            **{f: 1 for f in GapWeights.EDITABLE},
+            "reference_load": 50,
+            "need_threshold": 30,
+            "max_units": 3,
+            "w_language": 2.5,
+        },
     )
     assert response.status_code == 302
     weights = GapWeights.objects.get(province=lam_dong)
     assert (weights.reference_load, weights.need_threshold, weights.max_units) == (50, 30, 3)
-    assert AuditEvent.objects.filter(object_type="staffing.gapweights", actor=noi).exists()
+    assert weights.w_language == 2.5
+    event = AuditEvent.objects.get(object_type="staffing.gapweights", actor=noi)
+    assert event.changes["w_language"] == [1.0, 2.5]
+    assert (
+        client.post(
+            "/staffing/gaps/weights/", {**{f: 1 for f in GapWeights.EDITABLE}, "w_language": -1}
+        ).status_code
+        == 400
+    )
+
+
+def test_a_commune_without_language_data_shows_a_dash_and_keeps_its_score(client_for, noi, capacity):
+    from civicdesk.staffing import scoring
+
+    record = capacity[0]
+    html = client_for(noi).get("/staffing/gaps/25000/").content.decode()
+    assert "Thiếu người nói tiếng dân tộc" in html and ">—</span>" in html
+    before = scoring.gap(record, scoring.Weights()).computed
+    record.language_gap = 1.0
+    record.save()
+    html = client_for(noi).get("/staffing/gaps/25000/").content.decode()
+    assert ">—</span>" not in html
+    assert scoring.gap(record, scoring.Weights()).computed > before
 
 
 def test_override_needs_a_reason_and_keeps_what_was_typed(client_for, noi, capacity):
@@ -260,3 +291,80 @@ def test_refresh_button_runs_as_a_job(client_for, noi, capacity, django_capture_
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
     job.refresh_from_db()
     assert job.status == "done" and job.result["url"] == "/staffing/gaps/"
+
+
+@pytest.fixture
+def k_ho_speakers(settings, di_linh):
+    """Di Linh: 2,000 people speak K'Ho in one hamlet (two speakers needed at one per 1,000), one official speaks it:
+    a language gap of 0.5. Cam Ly has no language data."""
+    from civicdesk.community.models import Person, PersonLanguage
+    from civicdesk.geo.models import HamletLanguage
+    from tests.factories import HamletFactory
+
+    settings.COMMUNITY_PEOPLE_PER_SPEAKER = 1000
+    hamlet = HamletFactory(commune=di_linh, name="Thôn 2")
+    HamletLanguage.objects.create(hamlet=hamlet, code="kpm", population=2000)
+    official = Person.objects.create(
+        kind="official", province=di_linh.province, commune=di_linh, full_name="K'Brơi Thị Hoa"
+    )
+    PersonLanguage.objects.create(person=official, code="kpm", listening=4, speaking=4)
+
+
+def test_refresh_sets_the_language_gap_from_community(noi, capacity, di_linh, cam_ly, k_ho_speakers):
+    from datetime import date
+
+    from civicdesk.staffing import scoring
+
+    weights = scoring.Weights()
+    before = {r.commune_id: scoring.gap(r, weights).computed for r in CapacityRecord.objects.all()}
+    changed = services.refresh_signals(noi, di_linh.province, since=date(2026, 1, 1), until=date(2026, 3, 31))
+    assert changed == 1
+    di_linh_record = CapacityRecord.objects.get(commune=di_linh)
+    cam_ly_record = CapacityRecord.objects.get(commune=cam_ly)
+    assert di_linh_record.language_gap == pytest.approx(0.5)
+    assert cam_ly_record.language_gap is None
+    # No dossier nor ticket in the period: the figures and their source stay; only the language gap came in.
+    assert di_linh_record.source == "manual" and di_linh_record.late_rate == 0.3
+    event = AuditEvent.objects.get(object_type="staffing.capacityrecord", object_id=str(di_linh_record.pk))
+    assert event.reason == "community" and event.changes["language_gap"] == [None, 0.5]
+    # Di Linh's score takes the gap in; Cam Ly's is exactly what it was.
+    assert scoring.gap(di_linh_record, weights).computed != before[di_linh.pk]
+    assert scoring.gap(di_linh_record, weights).components["language"] == pytest.approx(0.5)
+    assert scoring.gap(cam_ly_record, weights).computed == before[cam_ly.pk]
+    # A second refresh with nothing new changes nothing.
+    assert (
+        services.refresh_signals(noi, di_linh.province, since=date(2026, 1, 1), until=date(2026, 3, 31)) == 0
+    )
+
+
+def test_refresh_clears_a_language_gap_community_no_longer_has(noi, capacity, di_linh):
+    from datetime import date
+
+    CapacityRecord.objects.filter(commune=di_linh).update(language_gap=0.7)
+    assert (
+        services.refresh_signals(noi, di_linh.province, since=date(2026, 1, 1), until=date(2026, 3, 31)) == 1
+    )
+    assert CapacityRecord.objects.get(commune=di_linh).language_gap is None
+
+
+def test_refresh_reads_the_language_gaps_once_and_sets_every_field(monkeypatch, noi, di_linh, cam_ly):
+    from datetime import date
+
+    from civicdesk.staffing import signals_in
+
+    for field in ("ho_tich", "dat_dai", "cntt"):
+        CapacityRecordFactory(commune=di_linh, field=field)
+    CapacityRecordFactory(commune=cam_ly, field="ho_tich")
+    calls = []
+
+    def gaps(province):
+        calls.append(province.code)
+        return {25000: 0.25}
+
+    monkeypatch.setattr(signals_in, "language_gaps", gaps)
+    services.refresh_signals(noi, di_linh.province, since=date(2026, 1, 1), until=date(2026, 3, 31))
+    assert calls == [68]
+    assert set(CapacityRecord.objects.filter(commune=di_linh).values_list("language_gap", flat=True)) == {
+        0.25
+    }
+    assert CapacityRecord.objects.get(commune=cam_ly).language_gap is None

@@ -9,7 +9,7 @@ from civicdesk.core.models import AuditEvent
 from civicdesk.staffing import services
 from civicdesk.staffing.models import Assessment, Secondment, WeeklyReport
 from civicdesk.staffing.queries import province_overview, report_status
-from tests.factories import UserFactory
+from tests.factories import SYSTEM, UserFactory
 
 from .factories import PlanFactory, SecondmentFactory
 
@@ -103,6 +103,14 @@ def test_host_leader_sees_secondees_and_assesses(client_for, linh, seconded):
     assert "Đặng Thu" in client.get("/").content.decode()
     page = client.get(f"/staffing/secondments/{seconded.pk}/").content.decode()
     assert "Đánh giá cuối đợt" in page and "Gửi báo cáo tuần" not in page
+    assert "Ngôn ngữ:" not in page  # no language recorded for the secondee
+    services.save_staff_member(
+        SYSTEM, seconded.staff.province, seconded.staff.code, {"languages": ["vie", "kpm"]}
+    )
+    page = client.get(f"/staffing/secondments/{seconded.pk}/").content.decode()
+    assert (
+        "Ngôn ngữ: Tiếng Việt, K&#x27;Ho (Cơ Ho)" in page
+    )  # the leader sees who speaks the commune's language
     response = client.post(
         f"/staffing/secondments/{seconded.pk}/assessment/",
         {

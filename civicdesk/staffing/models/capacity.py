@@ -64,6 +64,9 @@ class GapWeights(models.Model):
         _("trọng số câu hỏi đường dây nóng"), default=1.0, validators=[MinValueValidator(0)]
     )
     w_sla = models.FloatField(_("trọng số vi phạm SLA"), default=1.0, validators=[MinValueValidator(0)])
+    w_language = models.FloatField(
+        _("trọng số thiếu người nói tiếng dân tộc"), default=1.0, validators=[MinValueValidator(0)]
+    )
     reference_load = models.FloatField(
         _("khối lượng chuẩn (hồ sơ/người/tháng)"), default=80.0, validators=[MinValueValidator(1)]
     )
@@ -91,7 +94,15 @@ class GapWeights(models.Model):
 
     objects = PlanningQuerySet.as_manager()
 
-    WEIGHT_FIELDS = ("w_workload", "w_inexperience", "w_late", "w_supplement", "w_hotline", "w_sla")
+    WEIGHT_FIELDS = (
+        "w_workload",
+        "w_inexperience",
+        "w_late",
+        "w_supplement",
+        "w_hotline",
+        "w_sla",
+        "w_language",
+    )
     EDITABLE = (
         *WEIGHT_FIELDS,
         "reference_load",
@@ -139,6 +150,14 @@ class CapacityRecord(models.Model):
         _("tỷ lệ yêu cầu bổ sung"), default=0, validators=[MinValueValidator(0), MaxValueValidator(1)]
     )
     sla_breaches = models.FloatField(_("vi phạm SLA/tháng"), default=0, validators=[MinValueValidator(0)])
+    # The commune's language-coverage gap (community.queries.language_gaps), the same on each of its fields; set
+    # when the signals are refreshed. None: no language data for the commune, so the gap score leaves it out.
+    language_gap = models.FloatField(
+        _("thiếu người nói tiếng dân tộc (0–1)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     source = models.CharField(_("nguồn"), max_length=12, choices=Source.choices, default=Source.MANUAL)
     signals_from = models.DateField(_("số liệu từ ngày"), null=True, blank=True)
     signals_until = models.DateField(_("số liệu đến ngày"), null=True, blank=True)

@@ -29,7 +29,16 @@ class StaffMember(models.Model):
     position = models.CharField(_("chức vụ, ngạch"), max_length=120, blank=True)
     fields = models.JSONField(_("lĩnh vực chuyên môn"), default=list)
     experience_years = models.PositiveSmallIntegerField(_("số năm kinh nghiệm"), default=0)
-    languages = models.JSONField(_("ngôn ngữ"), default=list, blank=True)
+    # The languages the person speaks live in the one language model, community.PersonLanguage, on a pool Person
+    # (kind "pool", no commune) that staffing's services create the first time the member has a language.
+    person = models.OneToOneField(
+        "community.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pool_member",
+        verbose_name=_("hồ sơ ngôn ngữ"),
+    )
     home_label = models.CharField(_("nơi ở"), max_length=120, blank=True)
     home_lat = models.FloatField(_("vĩ độ nơi ở"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     home_lon = models.FloatField(
@@ -64,6 +73,14 @@ class StaffMember(models.Model):
     @property
     def field_labels(self):
         return [field_label(f) for f in self.fields]
+
+    @property
+    def language_names(self):
+        """The Vietnamese names of the languages the member speaks, the preferred one first (lists prefetch
+        `person__languages`)."""
+        if self.person_id is None:
+            return []
+        return [language.name for language in self.person.languages.all()]
 
 
 class DepartmentQuota(models.Model):

@@ -81,12 +81,14 @@ def set_override(actor, record, *, score, reason):
 
 
 def refresh_signals(actor, province, *, since, until, progress=None):
-    """Refresh workload and error signals of every capacity record from the service desk and the hotline.
+    """Refresh workload and error signals of every capacity record from the service desk and the hotline, and the
+    language gap of every record from community.
 
     Only the figures those apps provide are replaced; commune-level rates apply to each field, and a
     commune-level dossier count is shared between fields in proportion to their current figures (evenly when
-    there are none) unless the service desk gives a per-field breakdown. Each commune is updated in its own
-    transaction. Returns how many records changed.
+    there are none) unless the service desk gives a per-field breakdown. The language gaps are read once for the
+    province (`signals_in.language_gaps`); every record of a commune gets its commune's gap, None when community
+    has no language data for it. Each commune is updated in its own transaction. Returns how many records changed.
     """
     require_planner(actor, province)
     changed = 0
@@ -94,13 +96,12 @@ def refresh_signals(actor, province, *, since, until, progress=None):
     by_commune = {}
     for record in records:
         by_commune.setdefault(record.commune, []).append(record)
+    language = signals_in.language_gaps(province)
     for i, (commune, rows) in enumerate(by_commune.items()):
         if progress is not None and i % 10 == 0:
             progress(100 * i / len(by_commune), commune.name)
         signals = signals_in.commune_workload(commune, since, until)
-        if not signals["sources"]:
-            continue
-        changed += _apply_signals(actor, rows, signals, since, until)
+        changed += _apply_signals(actor, rows, signals, language.get(commune.code), since, until)
     return changed
 
 
@@ -120,33 +121,52 @@ def _hotline_share(signals, field, key, share):
     return signals["by_field"].get(field, {}).get(key, 0) + remainder * share
 
 
-@transaction.atomic
-def _apply_signals(actor, rows, signals, since, until):
-    changed = 0
+def _signal_values(record, rows, signals):
+    """The figures the service desk and the hotline give for `record` (one of its commune's `rows`)."""
     base = sum(r.dossiers_per_month for r in rows)
+    share = (record.dossiers_per_month / base) if base > 0 else 1 / len(rows)
+    data = {}
+    per_field = signals["by_field"].get(record.field, {})
+    for key in ("late_rate", "supplement_rate"):
+        value = per_field.get(key, signals[key])
+        if value is not None:
+            data[key] = round(value, 4)
+    if per_field.get("dossiers_per_month") is not None:
+        data["dossiers_per_month"] = round(per_field["dossiers_per_month"], 1)
+    elif signals["dossiers_per_month"] is not None:
+        data["dossiers_per_month"] = round(signals["dossiers_per_month"] * share, 1)
+    for key in ("hotline_questions", "sla_breaches"):
+        value = _hotline_share(signals, record.field, key, share)
+        if value is not None:
+            data[key] = round(value, 2)
+    return data
+
+
+SIGNAL_FIELDS = (*CapacityRecord.EDITABLE, "language_gap")
+
+
+@transaction.atomic
+def _apply_signals(actor, rows, signals, language_gap, since, until):
+    """One commune's records: the apps' figures when they answered (shares computed on the figures before this
+    refresh), and the commune's language gap in any case."""
+    from_apps = bool(signals["sources"])
+    values = {record.pk: _signal_values(record, rows, signals) for record in rows} if from_apps else {}
+    changed = 0
     for record in rows:
-        share = (record.dossiers_per_month / base) if base > 0 else 1 / len(rows)
-        data = {}
-        per_field = signals["by_field"].get(record.field, {})
-        for key in ("late_rate", "supplement_rate"):
-            value = per_field.get(key, signals[key])
-            if value is not None:
-                data[key] = round(value, 4)
-        if per_field.get("dossiers_per_month") is not None:
-            data["dossiers_per_month"] = round(per_field["dossiers_per_month"], 1)
-        elif signals["dossiers_per_month"] is not None:
-            data["dossiers_per_month"] = round(signals["dossiers_per_month"] * share, 1)
-        for key in ("hotline_questions", "sla_breaches"):
-            value = _hotline_share(signals, record.field, key, share)
-            if value is not None:
-                data[key] = round(value, 2)
-        changes = audit.diff(record, data, CapacityRecord.EDITABLE)
-        record.source = CapacityRecord.Source.SERVICEDESK
-        record.signals_from, record.signals_until = since, until
-        record.save()
+        data = {**values.get(record.pk, {}), "language_gap": language_gap}
+        changes = audit.diff(record, data, SIGNAL_FIELDS)
+        if from_apps:
+            record.source = CapacityRecord.Source.SERVICEDESK
+            record.signals_from, record.signals_until = since, until
+            record.save()
+        elif changes:
+            record.save(update_fields=["language_gap", "updated_at"])
         if changes:
             changed += 1
-            audit.record(actor, audit.Action.UPDATE, record, changes=changes, reason="servicedesk/hotline")
+            sources = ["servicedesk/hotline"] if set(changes) - {"language_gap"} else []
+            sources += ["community"] if "language_gap" in changes else []
+            reason = "/".join(sources)
+            audit.record(actor, audit.Action.UPDATE, record, changes=changes, reason=reason)
     return changed
 
 

@@ -21,7 +21,10 @@ from .common import page, planner_province
 
 def _pool_context(request, province, quota_form=None):
     members = (
-        StaffMember.objects.visible_to(request.user).filter(province=province).select_related("department")
+        StaffMember.objects.visible_to(request.user)
+        .filter(province=province)
+        .select_related("department", "person")
+        .prefetch_related("person__languages")
     )
     department = request.GET.get("department", "")
     if department:
@@ -58,6 +61,20 @@ def pool(request):
     )
 
 
+# The service names the model's fields; the form edits two of them under other names.
+FORM_FIELDS = {"fields": "fields_", "languages": "languages_"}
+
+
+def _add_service_error(form, exc):
+    """The service's refusal on the form: beside the field it names when the form has that field, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        name = FORM_FIELDS.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
 @login_required
 def staff_edit(request, pk=None):
     province = planner_province(request)
@@ -71,7 +88,7 @@ def staff_edit(request, pk=None):
             try:
                 saved = services.save_staff_member(request.user, province, code, form.service_data())
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_service_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu %(name)s.") % {"name": saved.full_name})
                 return redirect("staffing:pool")
