@@ -5,6 +5,8 @@ Recorded at the counter (`receive_dossier`), by the import, through the API, or 
 "nothing special recorded" has one spelling.
 """
 
+from django.db import transaction
+
 from civicdesk.kernel import served
 from civicdesk.kernel.actors import is_system
 
@@ -12,6 +14,7 @@ from ..models import Dossier
 from ..permissions import require_process
 
 
+@transaction.atomic
 def set_language_service(actor, dossier, *, served_language, interpreter_used):
     """Record (or correct) the language the applicant was served in and whether an interpreter was used.
 
