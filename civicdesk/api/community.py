@@ -56,7 +56,7 @@ class LanguageOut(Schema):
     is_preferred: bool
 
 
-class PersonOut(Schema):
+class CommunityPersonOut(Schema):
     id: int
     kind: str
     full_name: str
@@ -205,7 +205,9 @@ def _commune(request, code):
 
 
 @router.get(
-    "/people", response=answers(list[PersonOut], 422), summary="Người và ngôn ngữ của họ (trong phạm vi)"
+    "/people",
+    response=answers(list[CommunityPersonOut], 422),
+    summary="Người và ngôn ngữ của họ (trong phạm vi)",
 )
 def list_people(request, paging: Query[Paging], kind: str = "", language: str = ""):
     rows = _people(request).select_related("commune", "hamlet").prefetch_related("languages").order_by("pk")
@@ -218,7 +220,7 @@ def list_people(request, paging: Query[Paging], kind: str = "", language: str = 
 
 @router.post(
     "/people",
-    response=answers({201: PersonOut}, 400, 403, 404, 422),
+    response=answers({201: CommunityPersonOut}, 400, 403, 404, 422),
     summary="Thêm một người (cán bộ, tình nguyện viên, người dân) vào danh sách của xã",
 )
 def create_person(request, payload: PersonIn):

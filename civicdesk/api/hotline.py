@@ -30,7 +30,7 @@ class TeamOut(Schema):
     kind: str
 
 
-class PersonOut(Schema):
+class AssigneeOut(Schema):
     username: str
     full_name: str
 
@@ -63,7 +63,7 @@ class TicketOut(Schema):
     field: str | None
     urgency: str
     team: TeamOut | None
-    assignee: PersonOut | None
+    assignee: AssigneeOut | None
     created_at: datetime
     first_response_due: datetime | None
     resolution_due: datetime | None

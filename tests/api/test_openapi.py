@@ -68,3 +68,29 @@ def test_operation_specific_failures_are_listed(spec):
     assert {403, 404} <= responses["GET /api/servicedesk/kpi"]
     assert {403} <= responses["GET /api/staffing/plans"]
     assert responses["GET /api/me"] == {200, 401}
+
+
+def test_every_schema_name_is_one_model():
+    """django-ninja keys components by class name: two apps' `PersonOut` would share one, and one app's
+    answers would be validated against the other's shape (the CI failure that found this)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import ninja
+
+    import civicdesk.api
+
+    seen = {}
+    for info in pkgutil.iter_modules(civicdesk.api.__path__):
+        module = importlib.import_module(f"civicdesk.api.{info.name}")
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, ninja.Schema) and cls.__module__ == module.__name__:
+                assert name not in seen, f"{name} in {seen.get(name)} and {module.__name__}"
+                seen[name] = module.__name__
+
+
+def test_ticket_assignee_is_documented_as_it_is_answered(spec):
+    assignee = spec["components"]["schemas"]["TicketOut"]["properties"]["assignee"]["anyOf"][0]["$ref"]
+    shape = spec["components"]["schemas"][assignee.rsplit("/", 1)[-1]]
+    assert set(shape["properties"]) == {"username", "full_name"}
