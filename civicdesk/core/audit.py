@@ -25,7 +25,10 @@ def _client_ip(request):
 
 
 def record(actor, action, obj=None, *, changes=None, reason="", object_type="", object_id="", object_repr=""):
-    """Append one event. `obj` is a model instance (type, id and repr are taken from it)."""
+    """Append one event. `obj` is a model instance (type, id and repr are taken from it); `action` is an `Action`
+    (a new kind of write says what it did in `changes`, not in a new action name)."""
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}: use one of {', '.join(Action.values)}.")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -20,6 +20,13 @@ def test_audit_log_is_append_only(alice):
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
+def test_an_action_outside_the_list_is_refused_on_every_database(alice):
+    """The column holds 20 characters of a fixed list: SQLite would store "outreach.save_campaign", PostgreSQL not."""
+    with pytest.raises(ValueError, match="Unknown audit action"):
+        audit.record(alice, "outreach.save_campaign", alice)
+    assert not AuditEvent.objects.exists()
+
+
 def test_diff_reports_only_changes(di_linh):
     changes = audit.diff(di_linh, {"lat": 11.58, "name": di_linh.name}, ["lat", "name"])
     assert changes == {"lat": [None, 11.58]}
