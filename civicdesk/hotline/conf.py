@@ -4,10 +4,7 @@ The shared settings module does not list these yet; every one has a development 
 run the demo. Secrets (Zalo, Telegram, IMAP) also read `NAME_FILE` like the rest of CivicDesk.
 """
 
-import os
-from pathlib import Path
-
-from django.conf import settings
+from civicdesk.kernel.appsettings import reader
 
 DEFAULTS = {
     # Days after resolution during which the commune may reopen; resolved tickets close after it.
@@ -31,13 +28,4 @@ DEFAULTS = {
 }
 
 
-def get(name):
-    """The value of one hotline setting (typed like its default)."""
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    file_path = os.environ.get(f"{name}_FILE")
-    raw = Path(file_path).read_text().strip() if file_path else os.environ.get(name)
-    default = DEFAULTS[name]
-    if raw is None or raw == "":
-        return default
-    return int(raw) if isinstance(default, int) else raw
+get = reader(DEFAULTS)
