@@ -28,6 +28,7 @@ PLAN = {
     "hotline": [[]],
     "servicedesk_bench": [[]],
     "community_matching": [[]],
+    "outreach_import": [[]],
 }
 
 

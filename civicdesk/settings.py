@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "civicdesk.hotline",
     "civicdesk.servicedesk",
     "civicdesk.community",
+    "civicdesk.outreach",
     "civicdesk.staffing",
 ]
 

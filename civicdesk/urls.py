@@ -20,6 +20,7 @@ urlpatterns = [
     path("tra-cuu/", include("civicdesk.servicedesk.public_urls")),
     path("staffing/", include("civicdesk.staffing.urls")),
     path("community/", include("civicdesk.community.urls")),
+    path("outreach/", include("civicdesk.outreach.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

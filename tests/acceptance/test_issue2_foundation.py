@@ -316,6 +316,22 @@ class DiLinh:
         return RoutingRule.objects.first()
 
     @cached_property
+    def campaign(self):
+        from civicdesk.outreach.models import Campaign
+
+        return Campaign.objects.get(commune__code=DI_LINH)
+
+    @cached_property
+    def target(self):
+        return self.campaign.targets.filter(status="new").order_by("pk").first()
+
+    @cached_property
+    def message_template(self):
+        from civicdesk.outreach.models import MessageTemplate
+
+        return MessageTemplate.objects.get(commune__code=DI_LINH)
+
+    @cached_property
     def absence(self):
         from civicdesk.hotline.models import Absence
 
@@ -424,6 +440,20 @@ SWEEP = {
         lambda o: {"kind": "faq", "key": o.draft_faq.key, "pk": 0, "action": "delete"},
         BOTH,
     ),
+    # outreach: Di Linh's campaign, a citizen on its list, its SMS template
+    "outreach:campaign": (lambda o: {"pk": o.campaign.pk}, BOTH),
+    "outreach:campaign_edit": (lambda o: {"pk": o.campaign.pk}, BOTH),
+    "outreach:campaign_import": (lambda o: {"pk": o.campaign.pk}, BOTH),
+    "outreach:campaign_register": (lambda o: {"pk": o.campaign.pk}, BOTH),
+    "outreach:campaign_reserve": (lambda o: {"pk": o.campaign.pk}, BOTH),
+    "outreach:campaign_export": (lambda o: {"pk": o.campaign.pk}, GET),
+    "outreach:target": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:target_attempt": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:target_message": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:target_consent": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:target_dnc": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:target_link": (lambda o: {"pk": o.target.pk}, BOTH),
+    "outreach:template": (lambda o: {"pk": o.message_template.pk}, BOTH),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),
@@ -465,6 +495,19 @@ API_SWEEP = {
             "procedure_name": "x",
         },
     ),
+    "api:get_campaign": (lambda o: f"/api/outreach/campaigns/{o.campaign.pk}", GET, None),
+    "api:get_campaign_report": (lambda o: f"/api/outreach/campaigns/{o.campaign.pk}/report", GET, None),
+    "api:list_targets": (lambda o: f"/api/outreach/campaigns/{o.campaign.pk}/targets", GET, None),
+    "api:import_targets": (
+        lambda o: f"/api/outreach/campaigns/{o.campaign.pk}/targets",
+        POST,
+        {"csv": "full_name,phone,consent,consent_source\nCamly,0912000111,phone,Camly\n"},
+    ),
+    "api:record_attempt": (
+        lambda o: "/api/outreach/attempts",
+        POST,
+        lambda o: {"target_id": o.target.pk, "channel": "phone", "outcome": "reached", "note": "Camly"},
+    ),
     "api:run_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/run", POST, {}),
     "api:approve_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/approve", POST, {}),
     "api:file_report": (
@@ -489,6 +532,7 @@ NOT_COMMUNE_SCOPED = {
     "servicedesk_public:survey": "citizen's page behind a signed token (HMAC of the code)",
     "servicedesk_public:centre_survey": "public survey of a centre, by design (QR at the counter)",
     "servicedesk:export": "format only; the report is the user's own unit",
+    "outreach:hook": "provider webhook (SMS, Zalo): channel name only, authenticated by its HMAC signature",
     "javascript-catalog": "i18n",
 }
 
@@ -602,8 +646,18 @@ def test_list_pages_do_not_show_di_linh_records_to_camly(camly, users):
     """Lists and exports, also when asked for Di Linh by a query parameter, never show Di Linh's records."""
     objects = DiLinh(users)
     ticket, dossier = objects.ticket, objects.dossier
-    markers = [ticket.title, ticket.reference, dossier.code, "K'Brơi Thị Mai", "068190001234"]
+    phone = objects.target.person.phone  # a Di Linh citizen on the outreach list
+    markers = [
+        ticket.title,
+        ticket.reference,
+        dossier.code,
+        "K'Brơi Thị Mai",
+        "068190001234",
+        phone,
+        "0" + phone[3:],
+    ]
     pages = [
+        "/outreach/", "/outreach/mine/", "/outreach/templates/",
         "/hotline/", f"/hotline/?q={ticket.title[:10]}", "/hotline/?queue=all",
         "/servicedesk/dossiers/", f"/servicedesk/dossiers/?q={dossier.code}",
         f"/servicedesk/kpi/export.xlsx?commune={DI_LINH}", "/servicedesk/kpi/",
@@ -686,14 +740,14 @@ def test_api_lists_do_not_show_di_linh_records_to_camly(client, users):
 
     objects = DiLinh(users)
     objects.secondment  # noqa: B018 — a Di Linh secondee exists
-    markers = [objects.ticket.title, objects.dossier.code, str(DI_LINH)]
+    markers = [objects.ticket.title, objects.dossier.code, str(DI_LINH), objects.campaign.name]
     _t, raw = issue_api_token(SYSTEM, users["camly.canbo"])
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     shown = {}
     for path in (
         f"/api/servicedesk/dossiers?commune={DI_LINH}", "/api/servicedesk/dossiers?limit=500",
         "/api/hotline/tickets?limit=500", f"/api/staffing/gaps?commune={DI_LINH}", "/api/staffing/gaps",
-        "/api/staffing/needs", "/api/staffing/secondments", "/api/staffing/plans",
+        "/api/staffing/needs", "/api/staffing/secondments", "/api/staffing/plans", "/api/outreach/campaigns",
         "/api/servicedesk/kpi?province=68&date_from=2025-07-01&date_to=2026-12-31",
     ):  # fmt: skip
         response = client.get(path, **auth)
