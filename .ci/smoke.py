@@ -1,6 +1,7 @@
 """Smoke test: the server answers /healthz, every demo account can log in and reach its home page, and the
 demo's centrepiece holds: the Home Affairs planner sees the 260-person plan solved with 260 assignments and the
-200-person scenario with 200, whatever day this runs."""
+200-person scenario with 200, whatever day this runs; and Di Linh's outreach campaign has reached citizens and
+produced dossiers."""
 
 import http.cookiejar
 import json
@@ -13,7 +14,7 @@ import urllib.request
 BASE = sys.argv[1].rstrip("/")
 PASSWORD = "civicdesk-demo"
 USERS = ["tinh.admin", "noivu.chuyenvien", "tuphap.chuyenvien", "nnmt.chuyenvien", "tongdai.vien", "biepphai.chuyenvien",
-         "dilinh.canbo", "dilinh.lanhdao", "camly.canbo", "cattien3.canbo"]
+         "dilinh.canbo", "dilinh.lanhdao", "camly.canbo", "cattien3.canbo", "dilinh.tinhnguyen"]
 
 for _ in range(60):
     try:
@@ -55,4 +56,11 @@ for total in (260, 200):
         f"{plan['name']}: status {detail['status']}, {count} assignments; messages: {detail['messages']}"
     )
     print(f"demo plan ok: {plan['name']} — {count} assignments, {detail['solver_status']}")
+officer = openers["dilinh.canbo"]
+campaigns = json.loads(officer.open(f"{BASE}/api/outreach/campaigns").read())
+outreach = next((c for c in campaigns if c["name"] == "Chủ động tiếp cận người dân"), None)
+assert outreach is not None, f"no Di Linh outreach campaign: {[c['name'] for c in campaigns]}"
+report = json.loads(officer.open(f"{BASE}/api/outreach/campaigns/{outreach['id']}/report").read())
+assert report["targets"] > 300 and report["reached"] > 0 and report["converted"] > 0, report
+print(f"demo outreach ok: {report['targets']} targets, {report['reached']} reached, {report['converted']} filed")
 print("smoke test passed")
