@@ -6,39 +6,17 @@ provider keeps one message for it (ZNS documents `tracking_id` for this; the SMS
 docs/outreach.md asks the same). A refused or failed call raises ChannelError with the provider's reason.
 """
 
-import json
-import urllib.error
-import urllib.request
+from civicdesk.kernel.channels import ChannelError, post_json
 
 from . import conf
 
 
-class ChannelError(Exception):
-    pass
-
-
 class NotConfigured(ChannelError):
-    pass
+    """The channel's address or key is not set: nothing was sent, the message waits."""
 
 
 def _post_json(url, payload, headers):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", **headers},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=conf.get("OUTREACH_CHANNEL_TIMEOUT")) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        raise ChannelError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise ChannelError(str(exc)[:200]) from exc
-    try:
-        return json.loads(body or b"{}")
-    except ValueError as exc:
-        raise ChannelError("invalid JSON from the provider") from exc
+    return post_json(url, payload, headers=headers, timeout=conf.get("OUTREACH_CHANNEL_TIMEOUT"))
 
 
 class SmsGateway:

@@ -1,40 +1,20 @@
 """Sending through messaging channels. Base URLs come from settings/env (ZALO_API_BASE, TELEGRAM_API_BASE), so tests
 point them at a local stub server and nothing leaves the machine."""
 
-import json
 import logging
-import urllib.error
-import urllib.request
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from civicdesk.kernel.channels import ChannelError, post_json
 
 from .. import conf
 
 log = logging.getLogger(__name__)
 
 
-class ChannelError(Exception):
-    pass
-
-
 def _post_json(url, payload, headers=None):
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=conf.get("HOTLINE_CHANNEL_TIMEOUT")) as response:
-            body = response.read()
-    except (urllib.error.URLError, TimeoutError) as exc:
-        raise ChannelError(str(exc)) from exc
-    try:
-        return json.loads(body or b"{}")
-    except ValueError as exc:
-        raise ChannelError("invalid JSON from channel") from exc
+    return post_json(url, payload, headers=headers, timeout=conf.get("HOTLINE_CHANNEL_TIMEOUT"))
 
 
 class TelegramAdapter:
