@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
 from civicdesk.kernel.languages import choices as language_choices
 from civicdesk.kernel.languages import is_language_code
 
@@ -22,15 +23,6 @@ LEVEL_CHOICES = [("", _("Chưa đánh giá"))] + [
         (5, _("5 – như tiếng mẹ đẻ")),
     )
 ]
-
-
-def add_service_errors(form, exc):
-    """A service's ValidationError shown on the form: by field where the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def slot_choices():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.handbook.models import Procedure
+from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
 
 from .models import (
     MESSAGE_CHANNELS,
@@ -21,15 +22,6 @@ from .models import (
 from .services.targets import RULES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form, exc):
-    """A service's ValidationError shown on the form: by field where the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CampaignForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.kernel import served
+from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
 
 from .models import Channel, Status, SupplementReason, SurveyReason, normalise_phone, validate_cccd
 
@@ -209,16 +210,6 @@ class ImportForm(forms.Form):
             "(mã hoặc tên ngôn ngữ), interpreter_used (1/0, có/không)"
         ),
     )
-
-
-def add_service_errors(form, exc):
-    """Show a service's ValidationError on the form it came from: by field where the form has that field, else on
-    top of the form (services raise both shapes: {"reason": [...]} and a plain message)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def parse_date(value, default):
