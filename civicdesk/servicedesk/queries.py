@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils import timezone
 
 from civicdesk.geo.models import Commune
 from civicdesk.kernel.languages import VIETNAMESE
 
 from . import kpi
 from .models import Dossier
+from .models.dossier import Channel
 
 
 @dataclass(frozen=True)
@@ -125,3 +128,38 @@ def language_service(commune_code: int, since: date, until: date) -> dict[str, L
         )
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class HalfDayArrivals:
+    """Dossiers received at one weekday (0 Monday … 6 Sunday) and half-day ("am" before noon, "pm" after) over a
+    period: all of them, and those filed online with help at the centre."""
+
+    received: int
+    assisted_online: int
+
+
+def arrivals_by_half_day(
+    commune_code: int, since: date, until: date
+) -> dict[tuple[int, str], HalfDayArrivals]:
+    """{(weekday, "am"|"pm"): HalfDayArrivals} for one commune's dossiers received `since`..`until` (local dates,
+    inclusive), by the Vietnam-time weekday and hour of receipt; half-days with none are absent. What the volunteers'
+    shifts are forecast from. Raises Commune.DoesNotExist for an unknown code."""
+    commune = Commune.objects.only("pk").get(code=commune_code)
+    tz = timezone.get_default_timezone()
+    rows = (
+        Dossier.objects.filter(commune_id=commune.pk, received_date__range=(since, until))
+        .annotate(
+            iso_day=ExtractIsoWeekDay("received_at", tzinfo=tz), hour=ExtractHour("received_at", tzinfo=tz)
+        )
+        .values("iso_day", "hour")
+        .annotate(received=Count("pk"), assisted=Count("pk", filter=Q(channel=Channel.TRUC_TUYEN_HO_TRO)))
+    )
+    found = {}
+    for row in rows:
+        key = (row["iso_day"] - 1, "am" if row["hour"] < 12 else "pm")
+        before = found.get(key, HalfDayArrivals(0, 0))
+        found[key] = HalfDayArrivals(
+            before.received + row["received"], before.assisted_online + row["assisted"]
+        )
+    return found
