@@ -29,6 +29,7 @@ PLAN = {
     "servicedesk_bench": [[]],
     "community_matching": [[]],
     "outreach_import": [[]],
+    "volunteer_roster": [[]],
 }
 
 

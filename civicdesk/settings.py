@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "civicdesk.servicedesk",
     "civicdesk.community",
     "civicdesk.outreach",
+    "civicdesk.volunteers",
     "civicdesk.staffing",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staffing/", include("civicdesk.staffing.urls")),
     path("community/", include("civicdesk.community.urls")),
     path("outreach/", include("civicdesk.outreach.urls")),
+    path("volunteers/", include("civicdesk.volunteers.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,6 @@
 """Mounts each domain's router on the one API object."""
 
-from . import assistant, community, core, geo, handbook, hotline, outreach, servicedesk, staffing
+from . import assistant, community, core, geo, handbook, hotline, outreach, servicedesk, staffing, volunteers
 from .base import api
 
 api.add_router("/", core.router)
@@ -12,5 +12,6 @@ api.add_router("/servicedesk", servicedesk.router)
 api.add_router("/staffing", staffing.router)
 api.add_router("/community", community.router)
 api.add_router("/outreach", outreach.router)
+api.add_router("/volunteers", volunteers.router)
 
 urlpatterns = api.urls

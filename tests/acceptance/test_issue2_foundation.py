@@ -332,6 +332,34 @@ class DiLinh:
         return MessageTemplate.objects.get(commune__code=DI_LINH)
 
     @cached_property
+    def shift(self):
+        import datetime as dt
+
+        from civicdesk.volunteers import services
+
+        services.save_template(self.officer, self.commune, weekday=0, part="am", start=dt.time(7, 30),
+                               end=dt.time(11, 30), minimum=1, maximum=3)  # fmt: skip
+        monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+        services.generate_shifts(self.officer, self.commune, start=monday, end=monday + dt.timedelta(days=41))
+        from civicdesk.volunteers.models import Shift
+
+        shift = Shift.objects.filter(commune=self.commune).order_by("day").first()
+        services.publish(self.officer, self.commune, start=shift.day, end=shift.day)
+        return shift
+
+    @cached_property
+    def booking(self):
+        from civicdesk.volunteers.models import Booking
+
+        return Booking.objects.filter(shift__commune__code=DI_LINH, status="rostered").order_by("pk").first()
+
+    @cached_property
+    def change_request(self):
+        from civicdesk.volunteers.models import ChangeRequest
+
+        return ChangeRequest.objects.create(booking=self.booking, kind="drop", reason="Di Linh")
+
+    @cached_property
     def absence(self):
         from civicdesk.hotline.models import Absence
 
@@ -454,6 +482,15 @@ SWEEP = {
     "outreach:target_dnc": (lambda o: {"pk": o.target.pk}, BOTH),
     "outreach:target_link": (lambda o: {"pk": o.target.pk}, BOTH),
     "outreach:template": (lambda o: {"pk": o.message_template.pk}, BOTH),
+    # volunteers: a Di Linh shift, a booking on it, a drop request
+    "volunteers:shift": (lambda o: {"pk": o.shift.pk}, BOTH),
+    "volunteers:shift_book": (lambda o: {"pk": o.shift.pk}, BOTH),
+    "volunteers:booking_action": (lambda o: {"pk": o.booking.pk, "action": "unbook"}, BOTH),
+    "volunteers:decide": (lambda o: {"pk": o.change_request.pk}, BOTH),
+    "volunteers:sign_up": (lambda o: {"pk": o.shift.pk}, BOTH),
+    "volunteers:answer": (lambda o: {"pk": o.booking.pk}, BOTH),
+    "volunteers:drop": (lambda o: {"pk": o.booking.pk}, BOTH),
+    "volunteers:checkin": (lambda o: {"pk": o.shift.pk, "token": o.shift.checkin_token}, BOTH),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),
@@ -507,6 +544,11 @@ API_SWEEP = {
         lambda o: "/api/outreach/attempts",
         POST,
         lambda o: {"target_id": o.target.pk, "channel": "phone", "outcome": "reached", "note": "Camly"},
+    ),
+    "api:checkin": (
+        lambda o: f"/api/volunteers/shifts/{o.shift.pk}/checkin",
+        POST,
+        lambda o: {"token": o.shift.checkin_token},
     ),
     "api:run_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/run", POST, {}),
     "api:approve_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/approve", POST, {}),
@@ -657,7 +699,7 @@ def test_list_pages_do_not_show_di_linh_records_to_camly(camly, users):
         "0" + phone[3:],
     ]
     pages = [
-        "/outreach/", "/outreach/mine/", "/outreach/templates/",
+        "/outreach/", "/outreach/mine/", "/outreach/templates/", "/volunteers/", "/volunteers/mine/",
         "/hotline/", f"/hotline/?q={ticket.title[:10]}", "/hotline/?queue=all",
         "/servicedesk/dossiers/", f"/servicedesk/dossiers/?q={dossier.code}",
         f"/servicedesk/kpi/export.xlsx?commune={DI_LINH}", "/servicedesk/kpi/",

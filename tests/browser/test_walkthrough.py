@@ -29,9 +29,9 @@ SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "hei
 PAGES = {
     "dilinh.canbo": [
         "/", "/outreach/", "/outreach/mine/", "/servicedesk/dossiers/", "/servicedesk/kpi/", "/hotline/",
-        "/community/", "/handbook/", "/assistant/", "/calendar/",
+        "/community/", "/handbook/", "/assistant/", "/calendar/", "/volunteers/",
     ],
-    "dilinh.tinhnguyen": ["/", "/outreach/mine/"],
+    "dilinh.tinhnguyen": ["/", "/outreach/mine/", "/volunteers/mine/"],
     "noivu.chuyenvien": ["/", "/staffing/"],
     "tinh.admin": ["/", "/outreach/", "/communes/"],
 }  # fmt: skip
