@@ -1,10 +1,12 @@
 from datetime import date
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.kernel import served
 from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
+from civicdesk.kernel.roles import Role
 
 from .models import Channel, Status, SupplementReason, SurveyReason, normalise_phone, validate_cccd
 
@@ -45,10 +47,17 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
         help_text=_("Chỉ nhập khi Cẩm nang chưa có thời hạn giải quyết đã kiểm chứng của thủ tục."),
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+    assisted_by = forms.ModelChoiceField(
+        label=_("Tình nguyện viên hỗ trợ nộp"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Chỉ khi người dân nộp trực tuyến có hỗ trợ tại Trung tâm: ai đã giúp."),
+    )
 
     # The language fields sit with the applicant's (the error summary lists the fields in this order).
     field_order = [
         "channel",
+        "assisted_by",
         "applicant_name",
         "applicant_id_number",
         "applicant_phone",
@@ -59,9 +68,14 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
         "note",
     ]
 
-    def __init__(self, *args, checklist=(), days_known=True, **kwargs):
+    def __init__(self, *args, checklist=(), days_known=True, commune=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.checklist = list(checklist)
+        volunteers = get_user_model().objects.filter(role=Role.VOLUNTEER, commune=commune, is_active=True)
+        if commune is None or not volunteers.exists():
+            del self.fields["assisted_by"]  # a commune without volunteers is not asked
+        else:
+            self.fields["assisted_by"].queryset = volunteers.order_by("full_name")
         self.fields["components"].choices = [
             (item["index"], item["name"] + ("" if item["required"] else " " + str(_("(không bắt buộc)"))))
             for item in self.checklist

@@ -171,6 +171,16 @@ class Dossier(ServedLanguageModelMixin, models.Model):
         validators=[validate_language_code],
     )
     interpreter_used = models.BooleanField(_("có người phiên dịch"), default=False, db_default=False)
+    # Filed online with help at the centre: the youth-union volunteer who helped (their account), so the volunteers'
+    # report counts the dossiers they helped file instead of being told.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tình nguyện viên hỗ trợ nộp"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()

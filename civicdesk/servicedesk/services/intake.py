@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
+from civicdesk.kernel.roles import Role
 from civicdesk.kernel.served import language_errors
 
 from ..due import DueDates
@@ -87,6 +88,25 @@ def _next_code(commune, received_date):
     return prefix, Dossier.objects.filter(code__gt=prefix, code__lt=prefix + ":").count() + 1
 
 
+def _assisted_errors(assisted_by, channel, commune):
+    """The volunteer named as having helped file online: only for "online with help", a volunteer of the commune."""
+    if assisted_by is None:
+        return {}
+    if channel != Channel.TRUC_TUYEN_HO_TRO:
+        return {
+            "assisted_by": [
+                _("Chỉ ghi tình nguyện viên hỗ trợ khi hồ sơ nộp trực tuyến có hỗ trợ tại Trung tâm.")
+            ]
+        }
+    if (
+        assisted_by.role != Role.VOLUNTEER
+        or assisted_by.commune_id != commune.pk
+        or not assisted_by.is_active
+    ):
+        return {"assisted_by": [_("Người hỗ trợ phải là tình nguyện viên của xã.")]}
+    return {}
+
+
 def receive_dossier(
     actor,
     *,
@@ -102,6 +122,7 @@ def receive_dossier(
     note="",
     served_language="",
     interpreter_used=False,
+    assisted_by=None,
 ):
     """Check the dossier's components and, when every required one is present, register it.
 
@@ -121,6 +142,7 @@ def receive_dossier(
     served_language, language_problems = language_errors(served_language)
     errors.update(language_problems)
     interpreter_used = bool(interpreter_used)
+    errors.update(_assisted_errors(assisted_by, channel, commune))
     if received_at > now + timedelta(minutes=5):
         errors["received_at"] = [_("Thời điểm tiếp nhận không được ở tương lai.")]
     days = processing_days_for(procedure, channel)
@@ -191,6 +213,7 @@ def receive_dossier(
                 note=note[:500],
                 served_language=served_language,
                 interpreter_used=interpreter_used,
+                assisted_by=assisted_by,
             )
             try:
                 with transaction.atomic():

@@ -151,7 +151,9 @@ def receive(request):
     days = services.processing_days_for(
         procedure, channel if channel in Channel.values else Channel.TRUC_TIEP
     )
-    form = IntakeForm(request.POST or None, checklist=checklist, days_known=days is not None)
+    form = IntakeForm(
+        request.POST or None, checklist=checklist, days_known=days is not None, commune=request.user.commune
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -170,6 +172,7 @@ def receive(request):
                     note=data["note"],
                     served_language=data["served_language"],
                     interpreter_used=data["interpreter_used"],
+                    assisted_by=data.get("assisted_by"),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
