@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeRequest, Volunteer
+from .models import ChangeRequest, Skill, Volunteer
 
 
 class PeriodForm(forms.Form):
@@ -55,3 +55,21 @@ class HelpForm(forms.Form):
 
 
 CHANGE_KINDS = ChangeRequest.Kind
+
+
+class TemplateRowForm(forms.Form):
+    """One weekday × half-day of the commune's shift templates."""
+
+    weekday = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=6)
+    part = forms.CharField(widget=forms.HiddenInput, max_length=2)
+    is_active = forms.BooleanField(label=_("Có ca"), required=False)
+    start = forms.TimeField(label=_("Từ giờ"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Đến giờ"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    minimum = forms.IntegerField(label=_("Tối thiểu"), min_value=0, max_value=30)
+    maximum = forms.IntegerField(label=_("Tối đa"), min_value=0, max_value=30)
+    skills = forms.MultipleChoiceField(
+        label=_("Kỹ năng cần có"), choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+TemplateFormSet = forms.formset_factory(TemplateRowForm, extra=0, max_num=14, validate_max=True)

@@ -5,6 +5,9 @@ from .views import coordinate, mine
 app_name = "volunteers"
 urlpatterns = [
     path("", coordinate.index, name="index"),
+    path("templates/", coordinate.templates, name="templates"),
+    path("report/", coordinate.report, name="report"),
+    path("people/<int:pk>/certificate.pdf", coordinate.certificate, name="certificate"),
     path("generate/", coordinate.generate, name="generate"),
     path("roster/", coordinate.roster, name="roster"),
     path("publish/", coordinate.publish, name="publish"),

@@ -491,6 +491,7 @@ SWEEP = {
     "volunteers:answer": (lambda o: {"pk": o.booking.pk}, BOTH),
     "volunteers:drop": (lambda o: {"pk": o.booking.pk}, BOTH),
     "volunteers:checkin": (lambda o: {"pk": o.shift.pk, "token": o.shift.checkin_token}, BOTH),
+    "volunteers:certificate": (lambda o: {"pk": o.booking.volunteer_id}, GET),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),
@@ -699,7 +700,7 @@ def test_list_pages_do_not_show_di_linh_records_to_camly(camly, users):
         "0" + phone[3:],
     ]
     pages = [
-        "/outreach/", "/outreach/mine/", "/outreach/templates/", "/volunteers/", "/volunteers/mine/",
+        "/outreach/", "/outreach/mine/", "/outreach/templates/", "/volunteers/", "/volunteers/mine/", "/volunteers/report/",
         "/hotline/", f"/hotline/?q={ticket.title[:10]}", "/hotline/?queue=all",
         "/servicedesk/dossiers/", f"/servicedesk/dossiers/?q={dossier.code}",
         f"/servicedesk/kpi/export.xlsx?commune={DI_LINH}", "/servicedesk/kpi/",

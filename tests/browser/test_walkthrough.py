@@ -30,6 +30,7 @@ PAGES = {
     "dilinh.canbo": [
         "/", "/outreach/", "/outreach/mine/", "/servicedesk/dossiers/", "/servicedesk/kpi/", "/hotline/",
         "/community/", "/handbook/", "/assistant/", "/calendar/", "/volunteers/",
+        "/volunteers/templates/", "/volunteers/report/",
     ],
     "dilinh.tinhnguyen": ["/", "/outreach/mine/", "/volunteers/mine/"],
     "noivu.chuyenvien": ["/", "/staffing/"],

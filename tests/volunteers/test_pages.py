@@ -70,3 +70,37 @@ def test_other_communes_and_non_volunteers_are_refused(client_for, charlie, alic
     assert client_for(charlie).post(f"/volunteers/mine/shifts/{shift.pk}/sign-up/").status_code == 404
     assert client_for(alice).get("/volunteers/mine/").status_code == 200  # says there is no volunteer profile
     assert client_for(vy.person.user).get(f"/volunteers/shifts/{shift.pk}/").status_code == 403
+
+
+def _rows(changes=None):
+    """The templates form as posted: 12 rows (Monday–Saturday × morning, afternoon), Mon–Fri active."""
+    data = {
+        "form-TOTAL_FORMS": "12",
+        "form-INITIAL_FORMS": "12",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "14",
+    }
+    n = 0
+    for weekday in range(6):
+        for part, (start, end) in (("am", ("07:30", "11:30")), ("pm", ("13:30", "17:00"))):
+            row = {"weekday": weekday, "part": part, "start": start, "end": end, "minimum": 2, "maximum": 4}
+            if weekday < 5:
+                row["is_active"] = "on"
+            row.update((changes or {}).get(n, {}))
+            data.update({f"form-{n}-{k}": v for k, v in row.items()})
+            n += 1
+    return data
+
+
+def test_the_coordinator_sets_the_week_of_templates(client_for, alice, di_linh):
+    from civicdesk.volunteers.models import ShiftTemplate
+
+    client = client_for(alice)
+    assert "Ca mẫu của xã" in client.get("/volunteers/templates/").content.decode()
+    bad = client.post("/volunteers/templates/", _rows({0: {"minimum": 5, "maximum": 3}}))
+    assert bad.status_code == 400 and ShiftTemplate.objects.count() == 0  # one bad row: nothing saved
+    assert 'value="5"' in bad.content.decode()  # what was typed stays
+    done = client.post("/volunteers/templates/", _rows({1: {"skills": "vneid"}}), follow=True)
+    assert "Đã lưu ca mẫu của xã." in done.content.decode()
+    assert ShiftTemplate.objects.filter(is_active=True).count() == 10
+    assert ShiftTemplate.objects.get(weekday=0, part="pm").skills == ["vneid"]

@@ -1,26 +1,30 @@
 """The coordinator's pages: a week of shifts (generate, auto-roster, publish), the last roster's gaps explained, the
 requests waiting, and one shift (book, take off, no-shows, its QR for check-in)."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core import exports
 from civicdesk.geo.models import Commune
 from civicdesk.kernel.forms import add_service_errors
 
 from .. import permissions, services
-from ..forms import BookForm, PeriodForm
+from ..forms import BookForm, PeriodForm, TemplateFormSet
+from ..messages import WEEKDAYS as WEEKDAY_NAMES
 from ..messages import lock_text, reason_text
-from ..models import Booking, ChangeRequest, RosterRun, Shift, Volunteer
+from ..models import Booking, ChangeRequest, Part, RosterRun, Shift, ShiftTemplate, Volunteer
 from ..qr import qr_svg
+from ..reports import certificate_pdf, month_report, month_xlsx
 from ..services.roster import auto_roster
 
 
@@ -239,4 +243,94 @@ def decide(request, pk):
             change.booking.shift.day - timedelta(days=change.booking.shift.day.weekday()),
             request.user,
         )
+    )
+
+
+DEFAULT_HOURS = {"am": (time(7, 30), time(11, 30)), "pm": (time(13, 30), time(17, 0))}
+
+
+@login_required
+def templates(request):
+    """The commune's week of shift templates: Monday–Saturday, morning and afternoon, saved together."""
+    commune = _commune(request)
+    if commune is None:
+        raise Http404
+    permissions.require_coordinate(request.user, commune)
+    existing = {(t.weekday, t.part): t for t in ShiftTemplate.objects.filter(commune=commune)}
+    initial = []
+    for weekday in range(6):
+        for part in Part.values:
+            t = existing.get((weekday, part))
+            start, end = DEFAULT_HOURS[part]
+            initial.append(
+                {"weekday": weekday, "part": part, "is_active": bool(t and t.is_active),
+                 "start": t.start if t else start, "end": t.end if t else end, "minimum": t.minimum if t else 2,
+                 "maximum": t.maximum if t else 5, "skills": t.skills if t else []}
+            )  # fmt: skip
+    formset = TemplateFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            with transaction.atomic():
+                for row in formset.cleaned_data:
+                    if row["is_active"] or (row["weekday"], row["part"]) in existing:
+                        services.save_template(request.user, commune, **row)
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, _("Đã lưu ca mẫu của xã."))
+            query = "" if request.user.commune_id else f"?commune={commune.code}"
+            return redirect(reverse("volunteers:templates") + query)
+    rows = [(WEEKDAY_NAMES[f.initial["weekday"]], Part(f.initial["part"]).label, f) for f in formset.forms]
+    return render(request, "volunteers/templates.html", {"commune": commune, "formset": formset, "rows": rows},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _month(request):
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def report(request):
+    commune = _commune(request)
+    if commune is None:
+        raise Http404
+    permissions.require_coordinate(request.user, commune)
+    month = _month(request)
+    result = month_report(commune, month)
+    if request.GET.get("format") == "xlsx":
+        name = exports.download_name("tinh-nguyen-vien", commune.name, month.strftime("%Y-%m"), ext="xlsx")
+        return exports.xlsx_response(month_xlsx(result), name)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    query = "" if request.user.commune_id else f"&commune={commune.code}"
+    return render(
+        request,
+        "volunteers/report.html",
+        {"commune": commune, "report": result, "query": query, "previous": previous, "following": following},
+    )
+
+
+@login_required
+def certificate(request, pk):
+    volunteer = get_object_or_404(
+        Volunteer.objects.visible_to(request.user).select_related("person__commune"), pk=pk
+    )
+    permissions.require_self_or_coordinate(request.user, volunteer)
+    end = timezone.localdate()
+    start = volunteer.joined_on or end.replace(month=1, day=1)
+    try:
+        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else start
+        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else end
+    except ValueError as exc:
+        raise Http404 from exc
+    if end < start or (end - start).days > 3660:
+        raise Http404
+    pdf = certificate_pdf(volunteer, start=start, end=end, issued_by=request.user.get_full_name())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    return exports.attachment(
+        response, exports.download_name("xac-nhan-tinh-nguyen", volunteer.person.full_name, ext="pdf")
     )
