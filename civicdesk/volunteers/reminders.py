@@ -1,11 +1,13 @@
 """Reminders the day before a shift: an e-mail with the shift's `.ics` invite and a link to confirm or decline on
 "my shifts" (a decline frees the place for the waiting list at once). Sent once per booking, only to volunteers who
-agreed to be contacted and gave an address; a periodic job sends them every afternoon (`tasks.py`), and
+agreed to be contacted and gave an address; its two links answer in one click without signing in (signed, valid
+until the shift ends); a periodic job sends them every afternoon (`tasks.py`), and
 `civicdesk volunteers remind` does it by hand. SMS and Zalo reminders are for later (docs/volunteers.md)."""
 
 import logging
 from datetime import UTC
 
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -70,6 +72,26 @@ def ics(booking):
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
+SALT = "volunteers.answer"
+
+
+def answer_token(booking, coming):
+    """A signed (booking, yes/no) for the reminder's one-click links."""
+    return signing.dumps([booking.pk, 1 if coming else 0], salt=SALT, compress=True)
+
+
+def read_answer_token(signed):
+    """(booking, coming) from a reminder link, or (None, None) when it is forged, or the shift is over."""
+    try:
+        pk, coming = signing.loads(signed, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None, None
+    booking = Booking.objects.select_related("shift__commune", "volunteer__person").filter(pk=pk).first()
+    if booking is None or booking.shift.ends_at(get_calendar().tz) <= timezone.now():
+        return None, None
+    return booking, bool(coming)
+
+
 def due(day):
     """Bookings on the published shifts of `day` that hold a place and have had no reminder."""
     return Booking.objects.filter(
@@ -84,8 +106,8 @@ def _body(booking):
     shift = booking.shift
     return _(
         "Chào %(name)s,\n\nNgày mai bạn có ca trực tình nguyện tại Trung tâm Phục vụ hành chính công %(commune)s: "
-        "%(day)s, %(part)s, %(start)s–%(end)s.\n\nXác nhận sẽ đến, hoặc báo không đến được để chỗ được nhường cho "
-        "bạn khác: %(url)s\n\nLịch ca kèm theo (tệp .ics) để thêm vào lịch điện thoại.\n\nCảm ơn bạn!"
+        "%(day)s, %(part)s, %(start)s–%(end)s.\n\nSẽ đến: %(yes)s\nKhông đến được (chỗ được nhường cho bạn khác): "
+        "%(no)s\nCác ca của bạn: %(url)s\n\nLịch ca kèm theo (tệp .ics) để thêm vào lịch điện thoại.\n\nCảm ơn bạn!"
     ) % {
         "name": booking.volunteer.person.full_name,
         "commune": shift.commune.name,
@@ -94,6 +116,8 @@ def _body(booking):
         "start": shift.start.strftime("%H:%M"),
         "end": shift.end.strftime("%H:%M"),
         "url": links.absolute(reverse("volunteers:mine")),
+        "yes": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, True)])),
+        "no": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, False)])),
     }
 
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("mine/shifts/<int:pk>/sign-up/", mine.sign_up, name="sign_up"),
     path("mine/bookings/<int:pk>/answer/", mine.answer, name="answer"),
     path("mine/bookings/<int:pk>/drop/", mine.drop, name="drop"),
+    path("mine/bookings/<int:pk>/swap/", mine.swap, name="swap"),
     path("mine/help/", mine.log_help, name="help"),
+    path("answer/<str:signed>/", mine.answer_link, name="answer_link"),
     path("checkin/<int:pk>/<str:token>/", mine.checkin, name="checkin"),
 ]

@@ -490,6 +490,7 @@ SWEEP = {
     "volunteers:sign_up": (lambda o: {"pk": o.shift.pk}, BOTH),
     "volunteers:answer": (lambda o: {"pk": o.booking.pk}, BOTH),
     "volunteers:drop": (lambda o: {"pk": o.booking.pk}, BOTH),
+    "volunteers:swap": (lambda o: {"pk": o.booking.pk}, BOTH),
     "volunteers:checkin": (lambda o: {"pk": o.shift.pk, "token": o.shift.checkin_token}, BOTH),
     "volunteers:certificate": (lambda o: {"pk": o.booking.volunteer_id}, GET),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
@@ -576,6 +577,7 @@ NOT_COMMUNE_SCOPED = {
     "servicedesk_public:centre_survey": "public survey of a centre, by design (QR at the counter)",
     "servicedesk:export": "format only; the report is the user's own unit",
     "outreach:hook": "provider webhook (SMS, Zalo): channel name only, authenticated by its HMAC signature",
+    "volunteers:answer_link": "the reminder's signed link (booking and answer, signed, valid until the shift ends)",
     "javascript-catalog": "i18n",
 }
 

@@ -104,3 +104,18 @@ def test_the_coordinator_sets_the_week_of_templates(client_for, alice, di_linh):
     assert "Đã lưu ca mẫu của xã." in done.content.decode()
     assert ShiftTemplate.objects.filter(is_active=True).count() == 10
     assert ShiftTemplate.objects.get(weekday=0, part="pm").skills == ["vneid"]
+
+
+def test_a_volunteer_asks_to_hand_a_shift_to_another(client_for, alice, vy, tuan, week):
+    from civicdesk.volunteers import services
+    from civicdesk.volunteers.models import ChangeRequest
+
+    booking = services.book(alice, week[2], vy)
+    client = client_for(vy.person.user)
+    assert "Xin đổi cho bạn khác" in client.get("/volunteers/mine/").content.decode()
+    done = client.post(f"/volunteers/mine/bookings/{booking.pk}/swap/", {"to_volunteer": tuan.pk, "reason": "Ốm"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "Đã gửi đề nghị đổi ca" in done
+    change = ChangeRequest.objects.get()
+    assert (change.kind, change.to_volunteer, change.status) == ("swap", tuan, "pending")
+    assert "Đề nghị chờ duyệt" in client_for(alice).get("/volunteers/").content.decode()

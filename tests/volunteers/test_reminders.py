@@ -42,3 +42,34 @@ def test_the_invite_escapes_what_a_name_could_carry(alice, di_linh, vy, week):
     assert "Xã Di Linh\\; DTSTART:19990101T000000Z\\,\\nX" in text.replace("\r\n ", "")
     assert text.count("\r\nDTSTART:") == 1
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_the_reminders_links_answer_in_one_click_without_signing_in(client, alice, di_linh, vy, tuan, week, mailoutbox,
+                                                                    _pinned):  # fmt: skip
+    import re
+
+    from civicdesk.volunteers.models import Booking
+
+    from .conftest import _volunteer, vn
+
+    shift = week[2]  # Tuesday morning, 2 places
+    vy.email = "vy@example.org"
+    vy.save()
+    services.book(alice, shift, vy)
+    services.book(alice, shift, tuan)
+    third = _volunteer(alice, di_linh, "an", "Ka An")
+    services.sign_up(third.person.user, shift, third)  # full: waiting list
+    send_for(shift.day)
+    no = re.search(r"Không đến được[^:]*: (\S+)", mailoutbox[0].body).group(1)
+    path = no.split("testserver")[-1] if "testserver" in no else "/" + no.split("/", 3)[3]
+    page = client.get(path)
+    assert page.status_code == 200 and "tôi không đến được" in page.content.decode()
+    assert Booking.objects.get(shift=shift, volunteer=vy).status == "confirmed"  # a GET answers nothing
+    client.post(path)
+    assert Booking.objects.get(shift=shift, volunteer=vy).status == "declined"
+    assert (
+        Booking.objects.get(shift=shift, volunteer=third).status == "confirmed"
+    )  # the waiting list moved up
+    assert client.get(path[:-3] + "xyz/").status_code == 404  # forged
+    _pinned.move_to(vn(2026, 3, 3, 12, 0))
+    assert client.get(path).status_code == 404  # the shift is over

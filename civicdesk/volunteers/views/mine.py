@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.handbook.models import Procedure
+from civicdesk.kernel.actors import system
 from civicdesk.kernel.forms import add_service_errors
 
 from .. import services
-from ..forms import DropForm, HelpForm
+from ..forms import DropForm, HelpForm, SwapForm
 from ..models import Booking, ChangeRequest, Help, Shift
 
+REMINDER = system("thư nhắc lịch trực")
 COMMON_PROCEDURES = ("HT-001", "CT-001", "HT-005", "HT-015", "HT-014", "CT-002", "HT-008")
 
 
@@ -70,6 +72,7 @@ def mine(request, help_form=None):
         {
             "volunteer": volunteer, "bookings": bookings, "open_shifts": open_shifts, "on_shift": on_shift,
             "help_form": help_form or HelpForm(procedures=_procedures()), "drop_form": DropForm(),
+            "swap_form": SwapForm(commune=volunteer.person.commune, exclude=volunteer.pk),
             "shifts_done": attended.count(), "hours": round(sum(b.hours for b in attended), 1),
             "helped": Help.objects.filter(volunteer=volunteer).count(),
             "helped_today": Help.objects.filter(volunteer=volunteer, at__date=today).count(),
@@ -137,6 +140,47 @@ def drop(request, pk):
     except ValidationError as exc:
         return _back(request, exc)
     return _back(request, done=_("Đã gửi đề nghị rút; điều phối viên sẽ duyệt."))
+
+
+@login_required
+@require_POST
+def swap(request, pk):
+    booking = _my_booking(request, pk)
+    form = SwapForm(request.POST, commune=booking.shift.commune, exclude=booking.volunteer_id)
+    if not form.is_valid():
+        return _back(request, ValidationError(next(iter(form.errors.values()))))
+    try:
+        services.request_change(
+            request.user, booking, kind=ChangeRequest.Kind.SWAP, to_volunteer=form.cleaned_data["to_volunteer"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _back(request, exc)
+    return _back(request, done=_("Đã gửi đề nghị đổi ca; điều phối viên sẽ duyệt."))
+
+
+def answer_link(request, signed):
+    """The reminder's one-click answer: a signed link (booking, yes or no) valid until the shift ends, so a volunteer
+    answers from the e-mail without signing in. A GET shows the question; the answer is a POST."""
+    from ..reminders import read_answer_token
+
+    booking, coming = read_answer_token(signed)
+    if booking is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.answer_reminder(booking.volunteer.person.user or REMINDER, booking, coming=coming)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Cảm ơn, đã ghi bạn sẽ đến.")
+                if coming
+                else _("Đã ghi bạn không đến; chỗ được nhường cho người khác."),
+            )
+        return render(request, "volunteers/answer.html", {"booking": booking, "coming": coming, "done": True})
+    return render(request, "volunteers/answer.html", {"booking": booking, "coming": coming, "done": False})
 
 
 @login_required
