@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -23,6 +24,7 @@ from ninja.utils import check_csrf
 from civicdesk.core import throttle
 from civicdesk.core.clients import client_ip
 from civicdesk.core.services import authenticate_token
+from civicdesk.geo.models import Commune
 
 
 class BearerToken(HttpBearer):
@@ -203,3 +205,16 @@ class RateLimit(BaseThrottle):
 
     def wait(self):
         return getattr(self._refused, "seconds", None)
+
+
+def scoped_commune(request, code, *, missing=None):
+    """The caller's commune, or (province roles) the visible commune `code`: 404 outside the caller's scope, 422
+    (`missing`, or a default message) when a province role gives no code."""
+    user = request.user
+    if user.commune_id:
+        if code is not None and code != user.commune.code:
+            raise Http404
+        return user.commune
+    if code is None:
+        raise DjangoValidationError({"commune_code": missing or _("Cấp tỉnh cần ghi mã xã (commune_code).")})
+    return get_object_or_404(Commune.objects.visible_to(user), code=code)

@@ -4,7 +4,6 @@ commune sees only its own people and requests (another commune's are 404), the p
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +13,10 @@ from civicdesk.community import matchmaking, services
 from civicdesk.community.models import Accompaniment, Person, PersonLanguage
 from civicdesk.community.permissions import require_assign
 from civicdesk.community.reasons import render
-from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 from civicdesk.kernel.languages import language_name
 
-from .base import Paging, answers
+from .base import Paging, answers, scoped_commune
 
 router = Router(tags=["community"])
 
@@ -192,18 +190,6 @@ def _people(request):
     return Person.objects.visible_to(request.user).exclude(kind=Person.Kind.POOL)
 
 
-def _commune(request, code):
-    """The caller's commune, or (province roles) the visible commune `code`; 404 outside the caller's scope."""
-    user = request.user
-    if user.commune_id:
-        if code is not None and code != user.commune.code:
-            raise Http404
-        return user.commune
-    if code is None:
-        raise ValidationError({"commune_code": _("Cấp tỉnh cần ghi mã xã (commune_code).")})
-    return get_object_or_404(Commune.objects.visible_to(user), code=code)
-
-
 @router.get(
     "/people",
     response=answers(list[CommunityPersonOut], 422),
@@ -224,7 +210,7 @@ def list_people(request, paging: Query[Paging], kind: str = "", language: str = 
     summary="Thêm một người (cán bộ, tình nguyện viên, người dân) vào danh sách của xã",
 )
 def create_person(request, payload: PersonIn):
-    commune = _commune(request, payload.commune_code)
+    commune = scoped_commune(request, payload.commune_code)
     if payload.kind not in ("official", "volunteer", "citizen"):
         raise ValidationError({"kind": _("Là official, volunteer hoặc citizen.")})
     hamlet = get_object_or_404(commune.hamlets, pk=payload.hamlet_id) if payload.hamlet_id else None
@@ -282,7 +268,7 @@ def list_accompaniments(request, paging: Query[Paging], status: str = ""):
     summary="Đề nghị người nói tiếng dân tộc đi cùng người dân",
 )
 def create_accompaniment(request, payload: AccompanimentIn):
-    commune = _commune(request, payload.commune_code)
+    commune = scoped_commune(request, payload.commune_code)
     citizen = get_object_or_404(
         _people(request).filter(kind=Person.Kind.CITIZEN, commune=commune), pk=payload.citizen_id
     )
@@ -337,7 +323,7 @@ def _proposal_out(person, proposal):
     summary="Đề xuất người đi cùng cho các đề nghị đang chờ của một tuần (phương án tối ưu, chưa phân công)",
 )
 def match(request, payload: MatchIn):
-    commune = _commune(request, payload.commune_code)
+    commune = scoped_commune(request, payload.commune_code)
     require_assign(request.user, commune)
     day = payload.week or timezone.localdate()
     monday = day - timedelta(days=day.weekday())

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from civicdesk.outreach.models import Attempt, Campaign, ContactChannel, Outcome
 from civicdesk.outreach.reports import campaign_report
 from civicdesk.servicedesk.models import Dossier
 
-from .base import Paging, answers, error
+from .base import Paging, answers, error, scoped_commune
 
 router = Router(tags=["outreach"])
 
@@ -273,17 +272,9 @@ def _campaign(request, campaign_id):
 
 
 def _commune(request, code):
-    """The caller's commune, or (province roles) the visible commune `code`; 404 outside the caller's scope."""
-    user = request.user
-    if user.commune_id:
-        if code is not None and code != user.commune.code:
-            raise Http404
-        return user.commune
-    if code is None:
-        raise ValidationError(
-            {"commune_code": _("Cấp tỉnh cần ghi mã xã (commune_code) hoặc các xã (commune_codes).")}
-        )
-    return get_object_or_404(Commune.objects.visible_to(user), code=code)
+    return scoped_commune(
+        request, code, missing=_("Cấp tỉnh cần ghi mã xã (commune_code) hoặc các xã (commune_codes).")
+    )
 
 
 def _check_day(name, value):

@@ -5,35 +5,21 @@ helped, and read the shifts. Scoped as the pages are: another commune's shift is
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from civicdesk.geo.models import Commune
 from civicdesk.volunteers import services
 from civicdesk.volunteers.messages import lock_text, reason_text
 from civicdesk.volunteers.models import Booking, Help, Shift, Skill, Volunteer
 from civicdesk.volunteers.services.roster import auto_roster
 
-from .base import Paging, answers
+from .base import Paging, answers, scoped_commune
 
 router = Router(tags=["volunteers"])
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _commune(request, code):
-    """The caller's commune, or (province roles) the visible commune `code`; 404 outside the caller's scope."""
-    user = request.user
-    if user.commune_id:
-        if code is not None and code != user.commune.code:
-            raise Http404
-        return user.commune
-    if code is None:
-        raise ValidationError({"commune_code": _("Cấp tỉnh cần ghi mã xã (commune_code).")})
-    return get_object_or_404(Commune.objects.visible_to(user), code=code)
 
 
 def _period(start, end):
@@ -185,7 +171,7 @@ def _volunteer(request, volunteer_id):
 )
 def generate_shifts(request, payload: ShiftPeriodIn):
     _period(payload.start, payload.end)
-    commune = _commune(request, payload.commune_code)
+    commune = scoped_commune(request, payload.commune_code)
     created, updated = services.generate_shifts(request.user, commune, start=payload.start, end=payload.end)
     return Status(201, {"created": created, "updated": updated})
 
@@ -197,7 +183,7 @@ def generate_shifts(request, payload: ShiftPeriodIn):
 )
 def roster(request, payload: RosterIn):
     _period(payload.start, payload.end)
-    commune = _commune(request, payload.commune_code)
+    commune = scoped_commune(request, payload.commune_code)
     run = auto_roster(request.user, commune, start=payload.start, end=payload.end)
     shifts = {s.pk: s for s in Shift.objects.filter(commune=commune, day__range=(payload.start, payload.end))}
     assignments = {}
@@ -234,7 +220,7 @@ def roster(request, payload: RosterIn):
 )
 def list_shifts(request, paging: Query[Paging], start: date, end: date, commune_code: int | None = None):
     _period(start, end)
-    commune = _commune(request, commune_code)
+    commune = scoped_commune(request, commune_code)
     rows = (
         Shift.objects.visible_to(request.user)
         .filter(commune=commune, day__range=(start, end))
