@@ -14,7 +14,6 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
 
 from civicdesk.core.models import User
 from civicdesk.core.services import create_user
@@ -206,11 +205,6 @@ def _work_other(rng, target, officer, first_day, last_day, sms):
 
 
 def load(stdout, clock):
-    with transaction.atomic():  # one commit for the campaign's thousand-odd service calls, not one each
-        _load(stdout, clock)
-
-
-def _load(stdout, clock):
     commune = Commune.objects.filter(code=DI_LINH).first()
     officer = User.objects.filter(username="dilinh.canbo").first()
     if commune is None or officer is None or Campaign.objects.filter(commune=commune).exists():

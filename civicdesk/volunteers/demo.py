@@ -13,8 +13,6 @@ Idempotent: nothing is added once Di Linh has shift templates.
 import random
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
-
 from civicdesk.community.models import Person
 from civicdesk.core.models import User
 from civicdesk.core.workcal import get_calendar
@@ -142,11 +140,6 @@ def _attend(rng, officer, booking, tz, procedures, assisted):
 
 
 def load(stdout, clock):
-    with transaction.atomic():  # one commit for the two months (a few thousand service calls), not one each
-        _load(stdout, clock)
-
-
-def _load(stdout, clock):
     commune = Commune.objects.filter(code=DI_LINH).first()
     officer = User.objects.filter(username="dilinh.canbo").first()
     if commune is None or officer is None or ShiftTemplate.objects.filter(commune=commune).exists():

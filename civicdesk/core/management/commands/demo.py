@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from civicdesk.core import demo
 from civicdesk.kernel.registry import registry
@@ -39,7 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Ngày mốc của dữ liệu minh họa: {clock.today:%d/%m/%Y}")
         for _order, name, loader in registry.demo_loaders:
             step = time.monotonic()
-            loader(self.stdout, clock)
+            # One commit per app's demo (thousands of service calls), not one per call.
+            with transaction.atomic():
+                loader(self.stdout, clock)
             self.stdout.write(f"  · {name}: {time.monotonic() - step:.1f} s")
         # Apps create their own demo accounts too; all of them use the demo e-mail domain.
         logins = demo.demo_logins(reset_passwords=reset_passwords)
