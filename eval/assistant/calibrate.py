@@ -45,11 +45,13 @@ FOLDS = 5
 # writer's questions the rates have come out worse than out of fold (docs/benchmarks/assistant.md).
 MIN_OOS_REJECTION = 0.96
 MAX_WRONG_RATE = 0.015
-# A right short choice is worth less than a right answer (one more click), far more than "not found".
-CLARIFY_VALUE = 0.8
+# A right short choice is worth a little less than a right answer (one more click), far more than "not found"; issue
+# 12 counts a choice with the right record first as a success, so the choice is valued close to an answer (0.8 before).
+CLARIFY_VALUE = 0.9
 # The splits the models learn from: every split written so far except the sealed unseen ones.
 TRAIN_SPLITS = (
     "dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
+    "fresh9", "fresh10",
 )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from civicdesk.assistant import evaluation
 from civicdesk.assistant.engine.decide import CALIBRATION_PATH
-from civicdesk.assistant.engine.examples import EXAMPLES_PATH, shipped_examples
+from civicdesk.assistant.engine.examples import EXAMPLES_PATH, UNSEEN_SPLITS, shipped_examples
 
 
 def test_ask_json_prints_one_object(handbook, capsys):
@@ -64,11 +64,8 @@ def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys)
     before = CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()
     call_command("assistant", "calibrate", "--dry-run")
     calibration = json.loads(capsys.readouterr().out)
-    assert (
-        "fresh9" not in calibration["fitted"]["splits"]
-        and "fresh10" not in calibration["fitted"]["splits"]
-        and len(calibration["weights"]) == len(calibration["features"])
-    )
+    assert UNSEEN_SPLITS and not set(UNSEEN_SPLITS) & set(calibration["fitted"]["splits"])
+    assert len(calibration["weights"]) == len(calibration["features"])
     assert (CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()) == before
 
 
@@ -76,7 +73,7 @@ def test_calibrate_writes_the_gold_sets_example_questions_beside_the_models(tmp_
     gold = [
         {"q": "khai sanh cho con", "gold": ["procedure:HT-001", "procedure:HT-004"], "split": "dev"},
         {"q": "giá vàng", "gold": [], "split": "dev"},
-        {"q": "câu hỏi niêm phong", "gold": ["procedure:HT-001"], "split": "fresh9"},
+        {"q": "câu hỏi niêm phong", "gold": ["procedure:HT-001"], "split": UNSEEN_SPLITS[0]},
     ]
     evaluation.module("calibrate").write(
         {"features": []}, gold, path=tmp_path / "calibration.json", examples_path=tmp_path / "examples.json"
