@@ -5,6 +5,7 @@ answer is trusted only when the best record covers most concepts by their weight
 """
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from .lexicon import get_lexicon
@@ -164,7 +165,9 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     years yes yesterday
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
-STOPWORDS = STOPWORDS | ENGLISH_FUNCTION_WORDS
+# What is left of an English contraction once the apostrophe splits it ("I'm", "it's", "don't", "we'll", "I've").
+ENGLISH_CONTRACTIONS = frozenset(["m", "s", "t", "ll", "ve", "re", "d"])
+STOPWORDS = STOPWORDS | ENGLISH_FUNCTION_WORDS | ENGLISH_CONTRACTIONS
 
 # Function words as typed WITH diacritics. A question typed with accents says which word was meant, so only these
 # are function words there: "bản" (copy) is not "bạn" (you), "đăng ký" not "đang", "muốn"/"cần"/"đứa" (want, need, a
@@ -206,6 +209,13 @@ W_ORIGINAL, W_STOP, W_BIGRAM, W_EXPANSION, W_EXPANSION_BIGRAM, W_TYPO, W_ACCENT 
 
 
 EXPANSION_SPAN = 4
+# A word that cannot be a Vietnamese syllable ("wife", "register", "guardian") and that the lexicon translated: its
+# Vietnamese translation carries the meaning; the word itself mostly matches other English questions, and those
+# cluster on the records foreigners ask about ("…có yếu tố nước ngoài"), whatever the question is about.
+W_FOREIGN_TRANSLATED = 0.25
+VIETNAMESE_SYLLABLE = re.compile(
+    r"^(?:b|c|ch|d|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)?[aeiouy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$"
+)
 
 
 @dataclass
@@ -289,6 +299,8 @@ def analyse(text, vocab):
 
     for i, token in enumerate(tokens):
         weight = W_TYPO if typo[i] else W_ORIGINAL
+        if i in in_lexicon and not VIETNAMESE_SYLLABLE.match(token):
+            weight = W_FOREIGN_TRANSLATED
         if i in stop:
             analysis.add(f"u:{token}", W_STOP)
             continue
