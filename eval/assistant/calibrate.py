@@ -42,8 +42,9 @@ L2 = 3.0
 BALANCED = True
 FOLDS = 5
 # Margins below the product targets (out-of-scope refused ≥ 0.95, wrong answers ≤ 2 % of answers): on each new
-# writer's questions the rates have come out worse than out of fold (docs/benchmarks/assistant.md).
-MIN_OOS_REJECTION = 0.96
+# writer's questions the rates have come out worse than out of fold (docs/benchmarks/assistant.md); fresh12's
+# refusal came out at the target itself, so the out-of-scope margin is 0.97 since issue 12's third round (0.96 before).
+MIN_OOS_REJECTION = 0.97
 MAX_WRONG_RATE = 0.015
 # A right short choice is worth a little less than a right answer (one more click), far more than "not found"; issue
 # 12 counts a choice with the right record first as a success, so the choice is valued close to an answer (0.8 before).
@@ -51,7 +52,7 @@ CLARIFY_VALUE = 0.9
 # The splits the models learn from: every split written so far except the sealed unseen ones.
 TRAIN_SPLITS = (
     "dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
-    "fresh9", "fresh10",
+    "fresh9", "fresh10", "fresh11", "fresh12",
 )  # fmt: skip
 
 

@@ -122,3 +122,42 @@ def test_a_long_lexicon_canonical_does_not_outweigh_what_was_typed():
     assert terms["u:bien"] == W_EXPANSION * EXPANSION_SPAN / 12 < W_EXPANSION
     short = analyse("khai sanh", index).terms  # → "đăng ký khai sinh", 4 words: full weight
     assert short["u:sinh"] == W_EXPANSION
+
+
+@pytest.fixture(scope="module")
+def bare_index():
+    """The seed records alone, no example questions: what the ranking itself does."""
+    return Index.build(seed_docs())
+
+
+def test_the_record_whose_title_the_question_names_whole_comes_first(bare_index, monkeypatch):
+    question = "Hồ sơ đăng ký kết hôn gồm những gì?"
+    assert _top(bare_index, question) == ["procedure:HT-005"]
+    # Without the title-specificity re-rank, a record whose title says more ("… có được ủy quyền", "… lại …",
+    # "… có yếu tố nước ngoài") scores as high and wins.
+    from civicdesk.assistant.engine import index as index_module
+
+    monkeypatch.setattr(index_module, "TITLE_UNSAID_COUNT", 0.0)
+    monkeypatch.setattr(index_module, "TITLE_UNSAID_IDF", 0.0)
+    assert _top(bare_index, question) != ["procedure:HT-005"]
+
+
+def test_chat_shorthand_is_written_out_before_analysis(bare_index):
+    from civicdesk.assistant.engine.query import analyse
+
+    analysis = analyse("bố e mất r, h muốn đổi chủ hộ sang mẹ e thì lm ntn", bare_index)
+    assert {"em", "roi", "gio", "lam", "nhu", "the", "nao"} <= set(analysis.tokens)
+    labels = {concept.label for concept in analysis.concepts}
+    assert not labels & {"e", "r", "h", "lm", "ntn"}, labels
+    # Ambiguous shorthand is left as typed: "đk" may be "đăng ký" or "điều kiện".
+    assert "dk" in analyse("đk tách thửa", bare_index).tokens
+
+
+def test_an_english_word_the_lexicon_translated_weighs_less_than_its_translation(bare_index):
+    from civicdesk.assistant.engine.query import W_FOREIGN_TRANSLATED, analyse
+
+    analysis = analyse("I'm raising my brother's daughter, how do I register as her guardian?", bare_index)
+    assert analysis.terms["u:guardian"] == W_FOREIGN_TRANSLATED < 1.0
+    assert analysis.terms["b:giam_ho"] > analysis.terms["u:guardian"]
+    assert "m" not in {concept.label for concept in analysis.concepts}  # what is left of "I'm"
+    assert _top(bare_index, "How do I register as a guardian for my niece?")[0] == "procedure:HT-011"

@@ -150,7 +150,7 @@ STOPWORDS = frozenset(
 # "so", "do", "up", "day"…) are left out: a question typed without diacritics must keep "độc thân", "số", "đúng".
 ENGLISH_FUNCTION_WORDS = frozenset(
     """
-    able actually after again all already also although always any anybody anyone anything are ask asked asking
+    able actually after again all already also although always any anybody anyone anything are as ask asked asking
     bad basically because been before being best better between big both cannot come comes coming correctly
     currently days dear did difference different does doing done down during each either even ever every exact
     exactly explain explained few find found general generally get gets getting give gives goes going gone good
@@ -284,9 +284,69 @@ def _correct(raw, tokens, vocab):
     return out_raw, out, typo
 
 
+# Chat shorthand (teencode) as people type it on a phone, written out: "bố e mất r, h muốn … thì lm ntn" is "bố em
+# mất rồi, giờ muốn … thì làm như thế nào". Matched on the syllable as typed (lower case, with its accents if any), so
+# "e" (em) is not "ê". Left out on purpose: ambiguous shorthand ("bn": bạn or bao nhiêu; "a": anh or à; "tt": thủ
+# tục or thông tin; "đk": đăng ký or điều kiện; "dt": điện thoại or diện tích; "kg": không or kilogram). Without this, every clipped word is an unknown concept that dilutes the question's coverage.
+TEENCODE = {
+    "e": "em",
+    "r": "rồi",
+    "h": "giờ",
+    "bh": "bây giờ",
+    "bjo": "bây giờ",
+    "lm": "làm",
+    "ntn": "như thế nào",
+    "z": "vậy",
+    "dz": "vậy",
+    "j": "gì",
+    "gj": "gì",
+    "bít": "biết",
+    "bik": "biết",
+    "bit": "biết",
+    "mún": "muốn",
+    "mk": "mình",
+    "vs": "với",
+    "cx": "cũng",
+    "cg": "cũng",
+    "ck": "chồng",
+    "vk": "vợ",
+    "ng": "người",
+    "trc": "trước",
+    "nhg": "nhưng",
+    "nhìu": "nhiều",
+    "wá": "quá",
+    "lun": "luôn",
+    "thui": "thôi",
+    "kh": "không",
+    "khg": "không",
+    "hông": "không",
+    "hs": "hồ sơ",
+    "kq": "kết quả",
+    "gks": "giấy khai sinh",
+    "sdt": "số điện thoại",
+    "sđt": "số điện thoại",
+    "đt": "điện thoại",
+    "tp": "thành phố",
+    "gđ": "gia đình",
+    "đky": "đăng ký",
+    "dky": "đăng ký",
+    "tthc": "thủ tục hành chính",
+    "dvc": "dịch vụ công",
+}
+
+
+def _spell_out(raw):
+    """Raw syllables with chat shorthand written out (`TEENCODE`)."""
+    out = []
+    for token in raw:
+        out.extend(syllables(TEENCODE[token]) if token in TEENCODE else [token])
+    return out
+
+
 def analyse(text, vocab):
     """Turn a question into weighted index terms and concepts. `vocab` is the index (for typos and idf)."""
-    raw, tokens, typo = _correct(*(lambda r: (r, [fold(t) for t in r]))(syllables(text)), vocab)
+    raw = _spell_out(syllables(text))
+    raw, tokens, typo = _correct(raw, [fold(t) for t in raw], vocab)
     analysis = Analysis(text=text, tokens=tokens)
     analysis.corrections = {t: tokens[i] for i, t in enumerate(typo) if t}
     expansions = get_lexicon().match(tokens)
