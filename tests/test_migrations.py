@@ -14,6 +14,8 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import ConnectionHandler
 
+pytestmark = pytest.mark.clock_free  # reads no clock: CI's frozen-date runs skip it (.ci/run)
+
 
 def _admin_connection(settings_dict):
     """A PostgreSQL connection to the server's maintenance database, for CREATE and DROP DATABASE."""

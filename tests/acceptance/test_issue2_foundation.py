@@ -89,6 +89,7 @@ def test_workcal_cli_skips_tet_2026(demo):
     assert out.getvalue().strip() == "2026-02-23T17:00:00+07:00"
 
 
+@pytest.mark.clock_free
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
     env = {
         **os.environ,

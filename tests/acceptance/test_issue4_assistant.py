@@ -175,6 +175,7 @@ def test_api_ask_with_a_token(client, users):
     assert refused.json()["answered"] is False
 
 
+@pytest.mark.clock_free
 def test_eval_command_reaches_the_targets_on_the_demo_handbook(demo):
     out = StringIO()
     call_command("assistant", "eval", "--source", "db", stdout=out)
@@ -189,6 +190,7 @@ def test_eval_command_reaches_the_targets_on_the_demo_handbook(demo):
     assert result["baseline_bm25"]["recall@3"] < overall["recall@3"]
 
 
+@pytest.mark.clock_free
 def test_targets_hold_on_the_unseen_splits(demo):
     """Issue 4's targets on the splits sealed for issue 12 (fresh11, fresh12: written by writers who never saw the
     engine, the lexicon or any other question, appended only after the engine was frozen; no example question and

@@ -60,6 +60,7 @@ def test_assistant_rebuild(handbook, capsys):
     assert "5 mục" in capsys.readouterr().out
 
 
+@pytest.mark.clock_free
 def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys):
     before = CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()
     call_command("assistant", "calibrate", "--dry-run")

@@ -83,6 +83,7 @@ def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     assert 0 < data["threshold"] < 1 and 0 < data["top1"]["threshold"] < 1
 
 
+@pytest.mark.clock_free
 def test_calibration_never_reads_the_unseen_split():
     gold = harness.load_gold()
     train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS]

@@ -37,6 +37,7 @@ def test_production_refuses_a_default_or_weak_secret(secret, tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.clock_free
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = run(
         ["check", "--deploy", "--fail-level", "WARNING"],
@@ -49,6 +50,7 @@ def test_check_deploy_is_clean_in_production(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.clock_free
 def test_secret_can_come_from_a_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text(GOOD_SECRET)
