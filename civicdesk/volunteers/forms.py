@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeRequest, Skill, Volunteer
+from civicdesk.kernel.phones import normalise
+
+from .models import ChangeRequest, ReminderChannel, Skill, Volunteer
 
 
 class PeriodForm(forms.Form):
@@ -52,6 +54,22 @@ class HelpForm(forms.Form):
         self.fields["procedure_code"].choices = [("", _("— chọn thủ tục —"))] + [
             (p.code, p.name) for p in procedures
         ]
+
+
+class ReminderForm(forms.Form):
+    """The volunteer's own reminder settings: consent, the channel, and the number or address it needs."""
+
+    contact_consent = forms.BooleanField(label=_("Tôi đồng ý nhận nhắc lịch trực"), required=False)
+    reminder_channel = forms.ChoiceField(
+        label=_("Nhận nhắc lịch qua"), choices=ReminderChannel.choices, widget=forms.RadioSelect
+    )
+    phone = forms.CharField(
+        label=_("Điện thoại"), max_length=20, required=False, help_text=_("Cho tin nhắn SMS và Zalo.")
+    )
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+
+    def clean_phone(self):
+        return normalise(self.cleaned_data["phone"])
 
 
 CHANGE_KINDS = ChangeRequest.Kind

@@ -4,8 +4,9 @@ A `Volunteer` is a `community.Person` of kind volunteer (one person model, with 
 unit, skills, weekly limit and consent to be contacted, and usually an account with the volunteer role. The
 commune's `ShiftTemplate`s (weekday × morning/afternoon, headcounts, skills) generate `Shift`s for a period, each
 with the demand forecast from the centre's dossier arrivals. A `Booking` puts a volunteer on a shift — by the
-auto-roster, by the coordinator, or by self sign-up (a full shift takes a waiting list) — and records the reminder's
-answer, the check-in and check-out (hours) or the no-show. `ChangeRequest`s (drop, swap) wait for the coordinator.
+auto-roster, by the coordinator, or by self sign-up (a full shift takes a waiting list) — and records the reminder
+(when, and the channel that carried it: the volunteer's `reminder_channel`, or e-mail when that failed), its answer,
+the check-in and check-out (hours) or the no-show. `ChangeRequest`s (drop, swap) wait for the coordinator.
 Each citizen helped is a `Help`, with the procedure, whether it was filed online and the dossier when known.
 """
 
@@ -33,6 +34,14 @@ class Part(models.TextChoices):
     PM = "pm", _("Buổi chiều")
 
 
+class ReminderChannel(models.TextChoices):
+    """How the reminder the day before a shift reaches a volunteer (reminders.py)."""
+
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+    ZALO = "zalo", _("Zalo")
+
+
 class VolunteerQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(scope_filter(user, commune="person__commune", province="person__province"))
@@ -55,6 +64,13 @@ class Volunteer(models.Model):
     )
     contact_consent_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    reminder_channel = models.CharField(
+        _("nhận nhắc lịch qua"),
+        max_length=5,
+        choices=ReminderChannel.choices,
+        default=ReminderChannel.EMAIL,
+        help_text=_("SMS và Zalo gửi đến số điện thoại; không gửi được thì nhắc qua thư điện tử."),
+    )
     joined_on = models.DateField(_("ngày tham gia"))
     is_active = models.BooleanField(_("đang tham gia"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -226,6 +242,10 @@ class Booking(models.Model):
     locked = models.BooleanField(_("giữ cố định khi xếp lại"), default=False)
     waitlist_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The channel that carried the reminder: the volunteer's choice, or e-mail when that failed.
+    reminder_channel = models.CharField(
+        _("đã nhắc qua"), max_length=5, choices=ReminderChannel.choices, blank=True
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     check_in_at = models.DateTimeField(_("giờ đến"), null=True, blank=True)
     check_out_at = models.DateTimeField(_("giờ về"), null=True, blank=True)

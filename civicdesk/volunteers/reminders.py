@@ -1,23 +1,42 @@
-"""Reminders the day before a shift: an e-mail with the shift's `.ics` invite and a link to confirm or decline on
-"my shifts" (a decline frees the place for the waiting list at once). Sent once per booking, only to volunteers who
-agreed to be contacted and gave an address; its two links answer in one click without signing in (signed, valid
-until the shift ends); a periodic job sends them every afternoon (`tasks.py`), and
-`civicdesk volunteers remind` does it by hand. SMS and Zalo reminders are for later (docs/volunteers.md)."""
+"""Reminders the day before a shift, by the channel each volunteer chose (`Volunteer.reminder_channel`), with two
+one-click links — "I will come", "I cannot come" (signed for the booking, valid until the shift ends; a decline frees
+the place for the waiting list at once):
+
+- e-mail: the shift's `.ics` invite attached, the links and the volunteer's page;
+- SMS: a short text with the day, the hours, the commune and the two links, through the SMS gateway;
+- Zalo: the OA's approved ZNS template (`VOLUNTEERS_ZNS_REMINDER_TEMPLATE_ID`) with the same as its parameters.
+
+SMS and Zalo go through the kernel's senders (`kernel.channels`) with the volunteers' own settings (conf.py) and the
+tracking id `vol-remind-<booking>`, so a send retried after a crash is kept once by the provider. When that channel is
+not configured, the phone number is missing or not valid, or the provider refuses, the reminder goes by e-mail if the
+volunteer gave an address (else the booking stays due: running again tries again); the failure is logged by booking
+number and channel, never with a phone number, an address or a name.
+
+Sent once per booking (`Booking.reminded_at`, and `reminder_channel`: the channel that carried it), only to
+volunteers who agreed to be contacted; a periodic job sends them every afternoon (`tasks.py`), and
+`civicdesk volunteers remind` does it by hand."""
 
 import logging
+import re
+from dataclasses import dataclass
 from datetime import UTC
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from civicdesk.core import links
 from civicdesk.core.workcal import get_calendar
+from civicdesk.kernel.channels import ChannelError, NotConfigured, send_sms, send_zns
+from civicdesk.kernel.phones import normalise
 
-from .models import Booking, Shift
+from . import conf
+from .models import Booking, ReminderChannel, Shift
 
 log = logging.getLogger(__name__)
 
@@ -75,21 +94,39 @@ def ics(booking):
 SALT = "volunteers.answer"
 
 
+ASK = 2  # the link of an SMS: one page, both answers (one link instead of two keeps the text to fewer parts)
+_TOKEN = re.compile(r"^(\d+)\.([012])\.([0-9a-f]{20})$")
+
+
+def _mac(value):
+    return salted_hmac(SALT, value).hexdigest()[:20]
+
+
 def answer_token(booking, coming):
-    """A signed (booking, yes/no) for the reminder's one-click links."""
-    return signing.dumps([booking.pk, 1 if coming else 0], salt=SALT, compress=True)
+    """A signed (booking, yes/no) for the reminder's one-click links; `coming=None` for a link that asks. Short —
+    "<booking>.<answer>.<80-bit HMAC>" — because an SMS pays for every character; the link answers one booking's
+    attendance and stops working when the shift ends."""
+    value = f"{booking.pk}.{ASK if coming is None else 1 if coming else 0}"
+    return f"{value}.{_mac(value)}"
 
 
 def read_answer_token(signed):
-    """(booking, coming) from a reminder link, or (None, None) when it is forged, or the shift is over."""
-    try:
-        pk, coming = signing.loads(signed, salt=SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None, None
+    """(booking, coming) from a reminder link — coming is None for a link that asks — or (None, None) when it is
+    forged, or the shift is over. Links of the earlier, longer form (`signing.dumps`) are still read."""
+    match = _TOKEN.match(signed)
+    if match:
+        pk, code = int(match[1]), int(match[2])
+        if not constant_time_compare(_mac(f"{pk}.{code}"), match[3]):
+            return None, None
+    else:
+        try:
+            pk, code = signing.loads(signed, salt=SALT)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None, None
     booking = Booking.objects.select_related("shift__commune", "volunteer__person").filter(pk=pk).first()
     if booking is None or booking.shift.ends_at(get_calendar().tz) <= timezone.now():
         return None, None
-    return booking, bool(coming)
+    return booking, None if code == ASK else bool(code)
 
 
 def due(day):
@@ -102,7 +139,25 @@ def due(day):
     ).select_related("shift__commune", "volunteer__person")
 
 
-def _body(booking):
+def _links(booking):
+    return {
+        "yes": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, True)])),
+        "no": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, False)])),
+        "ask": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, None)])),
+        "mine": links.absolute(reverse("volunteers:mine")),
+    }
+
+
+def _facts(booking):
+    shift = booking.shift
+    return {
+        "commune": shift.commune.name,
+        "day": shift.day.strftime("%d/%m/%Y"),
+        "time": f"{shift.start:%H:%M}–{shift.end:%H:%M}",
+    }
+
+
+def _body(booking, urls):
     shift = booking.shift
     return _(
         "Chào %(name)s,\n\nNgày mai bạn có ca trực tình nguyện tại Trung tâm Phục vụ hành chính công %(commune)s: "
@@ -115,35 +170,164 @@ def _body(booking):
         "part": shift.get_part_display().lower(),
         "start": shift.start.strftime("%H:%M"),
         "end": shift.end.strftime("%H:%M"),
-        "url": links.absolute(reverse("volunteers:mine")),
-        "yes": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, True)])),
-        "no": links.absolute(reverse("volunteers:answer_link", args=[answer_token(booking, False)])),
+        "url": urls["mine"],
+        "yes": urls["yes"],
+        "no": urls["no"],
     }
 
 
-def send_for(day):
-    """Send the reminders of `day`'s shifts; returns (sent, skipped: no consent or no e-mail)."""
-    sent = skipped = 0
-    for booking in due(day):
-        volunteer = booking.volunteer
-        if not volunteer.contact_consent or not volunteer.email:
-            skipped += 1
-            continue
-        message = EmailMessage(
-            _("Nhắc lịch trực ngày %(day)s") % {"day": booking.shift.day.strftime("%d/%m/%Y")},
-            _body(booking),
-            to=[volunteer.email],
+def sms_text(booking, urls):
+    """The SMS: short (no name, no greeting: Vietnamese with its marks is sent as UCS-2, 70 characters a part, and a
+    signed link takes most of it), with one link on a line of its own — a page with both answers, "Sẽ đến" and "Không
+    đến được" (two links made the text four or five parts)."""
+    return _(
+        "Nhắc ca trực tình nguyện %(day)s, %(time)s, TT HCC %(commune)s. Báo sẽ đến hay không tại:\n%(ask)s"
+    ) % {**_facts(booking), "ask": urls["ask"]}
+
+
+def tracking_id(booking):
+    """One per booking: the provider keeps one message for it, so a retried send is not sent twice."""
+    return f"vol-remind-{booking.pk}"
+
+
+def _phone(volunteer):
+    """The person's number as E.164, or "" when it is missing or cannot be a real one."""
+    try:
+        return normalise(volunteer.person.phone)
+    except ValidationError:
+        return ""
+
+
+def _send_email(booking, urls):
+    message = EmailMessage(
+        _("Nhắc lịch trực ngày %(day)s") % {"day": booking.shift.day.strftime("%d/%m/%Y")},
+        _body(booking, urls),
+        to=[booking.volunteer.email],
+    )
+    message.attach(f"ca-truc-{booking.shift.day.isoformat()}.ics", ics(booking), "text/calendar")
+    message.send()
+
+
+def _send_sms(booking, urls, phone):
+    send_sms(
+        conf.get("VOLUNTEERS_SMS_API_BASE"),
+        conf.get("VOLUNTEERS_SMS_API_KEY"),
+        to=phone,
+        text=sms_text(booking, urls),
+        tracking_id=tracking_id(booking),
+        timeout=conf.get("VOLUNTEERS_CHANNEL_TIMEOUT"),
+    )
+
+
+def _send_zalo(booking, urls, phone):
+    template_id = conf.get("VOLUNTEERS_ZNS_REMINDER_TEMPLATE_ID")
+    if not template_id:
+        raise NotConfigured("VOLUNTEERS_ZNS_REMINDER_TEMPLATE_ID is not set")
+    send_zns(
+        conf.get("VOLUNTEERS_ZNS_API_BASE"),
+        conf.get("VOLUNTEERS_ZNS_ACCESS_TOKEN"),
+        phone=phone,
+        template_id=template_id,
+        template_data={
+            "name": booking.volunteer.person.full_name,
+            **_facts(booking),
+            "yes_url": urls["yes"],
+            "no_url": urls["no"],
+        },
+        tracking_id=tracking_id(booking),
+        timeout=conf.get("VOLUNTEERS_CHANNEL_TIMEOUT"),
+    )
+
+
+SENDERS = {ReminderChannel.SMS: _send_sms, ReminderChannel.ZALO: _send_zalo}
+
+# A provider's reason may quote the number it refused: runs of digits long enough to be one are not logged.
+_NUMBER = re.compile(r"\+?\d[\d .-]{6,}\d")
+
+
+def _reason(exc):
+    return _NUMBER.sub("…", str(exc))[:200]
+
+
+@dataclass
+class Reminded:
+    """What one run did: reminders sent per channel, how many of the e-mails stood in for SMS or Zalo, how many
+    volunteers could not be reminded (no consent, or no address for any channel) and how many sends failed (those
+    bookings stay due: running again tries them again)."""
+
+    email: int = 0
+    sms: int = 0
+    zalo: int = 0
+    fallback: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    @property
+    def sent(self):
+        return self.email + self.sms + self.zalo
+
+
+def _preferred(booking, urls, phone):
+    """Send by the volunteer's SMS or Zalo: the channel, or None when e-mail must stand in."""
+    channel = booking.volunteer.reminder_channel
+    try:
+        SENDERS[channel](booking, urls, phone)
+    except NotConfigured as exc:
+        log.warning(
+            "Volunteer reminder by %s not configured (booking %s): %s", channel, booking.pk, _reason(exc)
         )
-        message.attach(f"ca-truc-{booking.shift.day.isoformat()}.ics", ics(booking), "text/calendar")
+        return None
+    except ChannelError as exc:
+        log.warning("Volunteer reminder by %s failed for booking %s: %s", channel, booking.pk, _reason(exc))
+        return None
+    return channel
+
+
+def _remind(booking, tally):
+    volunteer = booking.volunteer
+    if not volunteer.contact_consent:
+        tally.skipped += 1
+        return
+    urls = _links(booking)
+    wanted = volunteer.reminder_channel
+    phone = _phone(volunteer) if wanted in SENDERS else ""
+    if wanted in SENDERS and not phone:
+        log.info("Volunteer reminder for booking %s: no valid phone number for %s", booking.pk, wanted)
+    channel = _preferred(booking, urls, phone) if phone else None
+    if channel is None:
+        if not volunteer.email:
+            # Nobody to write to: "skipped" when there was no address at all, "failed" when SMS or Zalo was tried.
+            if phone:
+                tally.failed += 1
+            else:
+                tally.skipped += 1
+            return
         try:
-            message.send()
-        except Exception:  # one bad address or a mail outage must not stop the others
-            log.exception("Volunteer reminder failed for booking %s", booking.pk)
-            continue
-        with transaction.atomic():
-            Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True).update(reminded_at=timezone.now())
-        sent += 1
-    return sent, skipped
+            _send_email(booking, urls)
+        except Exception as exc:  # one bad address or a mail outage must not stop the others
+            # The exception's text can quote the address: only its kind is logged.
+            log.warning(
+                "Volunteer reminder by e-mail failed for booking %s: %s", booking.pk, type(exc).__name__
+            )
+            tally.failed += 1
+            return
+        channel = ReminderChannel.EMAIL
+        if wanted in SENDERS:
+            tally.fallback += 1
+    with transaction.atomic():
+        Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True).update(
+            reminded_at=timezone.now(), reminder_channel=channel
+        )
+    setattr(tally, str(channel), getattr(tally, str(channel)) + 1)
+
+
+def send_for(day):
+    """Send the reminders of `day`'s shifts, each by the volunteer's channel or else by e-mail (module docstring);
+    returns what was done (`Reminded`)."""
+    tally = Reminded()
+    for booking in due(day):
+        _remind(booking, tally)
+    return tally
 
 
 def send_tomorrow():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("mine/bookings/<int:pk>/drop/", mine.drop, name="drop"),
     path("mine/bookings/<int:pk>/swap/", mine.swap, name="swap"),
     path("mine/help/", mine.log_help, name="help"),
+    path("mine/reminders/", mine.reminder_settings, name="reminder_settings"),
     path("answer/<str:signed>/", mine.answer_link, name="answer_link"),
     path("checkin/<int:pk>/<str:token>/", mine.checkin, name="checkin"),
 ]

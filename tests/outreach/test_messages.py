@@ -1,9 +1,5 @@
 """SMS and Zalo ZNS against local stub servers: idempotent sends, receipts, quota, and opt-out by reply."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -11,56 +7,20 @@ from civicdesk.outreach import services
 from civicdesk.outreach.models import Message, MessageTemplate, Target
 from civicdesk.outreach.rules import blockers
 from tests.factories import SYSTEM
+from tests.stubs import SmsZnsStub
 
 pytestmark = pytest.mark.django_db
 
 
-class Provider:
-    """A stub SMS gateway and ZNS endpoint that keeps one message per tracking id, as the contract asks."""
-
-    def __init__(self):
-        self.calls, self.by_tracking, self.fail = [], {}, False
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                provider.calls.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                if provider.fail:
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                ident = provider.by_tracking.setdefault(
-                    body["tracking_id"], f"m{len(provider.by_tracking) + 1}"
-                )
-                answer = (
-                    {"id": ident} if self.path == "/messages" else {"error": 0, "data": {"msg_id": ident}}
-                )
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def provider(settings):
-    stub = Provider()
+    stub = SmsZnsStub()
     settings.OUTREACH_SMS_API_BASE = stub.url
     settings.OUTREACH_SMS_API_KEY = "test-key"
     settings.OUTREACH_ZNS_API_BASE = stub.url
     settings.OUTREACH_ZNS_ACCESS_TOKEN = "zns-token"
     yield stub
-    stub.server.shutdown()
-    stub.server.server_close()
+    stub.close()
 
 
 @pytest.fixture
@@ -94,7 +54,7 @@ def test_a_message_is_sent_once_with_its_tracking_id(
 
 def test_a_provider_failure_is_recorded_and_a_retry_keeps_the_tracking_id(listed, alice, sms, provider,
                                                                           django_capture_on_commit_callbacks):  # fmt: skip
-    provider.fail = True
+    provider.down = True
     with django_capture_on_commit_callbacks(execute=True):
         message = services.send_message(alice, listed[0], sms)
     message.refresh_from_db()

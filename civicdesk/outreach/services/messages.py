@@ -14,12 +14,12 @@ from civicdesk.community.models import Person
 from civicdesk.core import audit
 from civicdesk.kernel.actors import person as user_of
 from civicdesk.kernel.actors import system
+from civicdesk.kernel.phones import normalise
 
 from .. import conf
 from ..channels import ADAPTERS, ChannelError, NotConfigured
 from ..models import MESSAGE_CHANNELS, DoNotContact, InboundReply, Message, MessageTemplate, Outcome, Target
 from ..permissions import require_work_target
-from ..phones import normalise
 from ..rules import blockers
 from ..text import plain
 from .attempts import ContactBlocked, _apply

@@ -22,13 +22,13 @@ from civicdesk.core import audit
 from civicdesk.handbook.models import Procedure
 from civicdesk.kernel import csvfiles
 from civicdesk.kernel.actors import person as user_of
+from civicdesk.kernel.phones import normalise
 from civicdesk.kernel.validators import has_control_characters
 from civicdesk.servicedesk.models import Dossier
 from civicdesk.servicedesk.models.dossier import Channel, Status
 
 from ..models import Consent, ContactChannel, Target
 from ..permissions import require_manage_campaign, require_run_commune
-from ..phones import normalise
 from ..text import plain
 
 IMPORT_COLUMNS = (

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core import exports
+from civicdesk.kernel.phones import national
 from civicdesk.kernel.roles import Role
 
 from .. import permissions, services
 from ..forms import CampaignForm, ImportForm, RegisterForm, ReserveForm, TargetFilterForm, add_service_errors
 from ..models import Campaign, Target
-from ..phones import national
 from ..reports import campaign_report
 
 MAX_UPLOAD = 10 * 1024 * 1024

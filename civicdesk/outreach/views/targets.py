@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core import audit
+from civicdesk.kernel.phones import national
 
 from .. import permissions, services
 from ..forms import AttemptForm, ConsentForm, DoNotContactForm, LinkForm, MessageForm, add_service_errors
 from ..models import ContactChannel, MessageTemplate, Target
-from ..phones import national
 from ..rules import contactable_channels, in_force
 
 

@@ -1,5 +1,5 @@
 """A volunteer's own page: the coming shifts (confirm, decline, ask to drop), shifts open for sign-up, the check-in
-page the shift's QR code opens, the citizens helped today, and their hours."""
+page the shift's QR code opens, the citizens helped today, their hours, and how they want their reminders."""
 
 from datetime import timedelta
 
@@ -18,7 +18,7 @@ from civicdesk.kernel.actors import system
 from civicdesk.kernel.forms import add_service_errors
 
 from .. import services
-from ..forms import DropForm, HelpForm, SwapForm
+from ..forms import DropForm, HelpForm, ReminderForm, SwapForm
 from ..models import Booking, ChangeRequest, Help, Shift
 
 REMINDER = system("thư nhắc lịch trực")
@@ -37,8 +37,17 @@ def _procedures():
     return [found[c] for c in COMMON_PROCEDURES if c in found]
 
 
+def _reminder_initial(volunteer):
+    return {
+        "contact_consent": volunteer.contact_consent,
+        "reminder_channel": volunteer.reminder_channel,
+        "phone": volunteer.person.phone,
+        "email": volunteer.email,
+    }
+
+
 @login_required
-def mine(request, help_form=None):
+def mine(request, help_form=None, reminder_form=None):
     volunteer = services.volunteer_of(request.user)
     if volunteer is None:
         return render(request, "volunteers/not_volunteer.html", status=200)
@@ -76,8 +85,9 @@ def mine(request, help_form=None):
             "shifts_done": attended.count(), "hours": round(sum(b.hours for b in attended), 1),
             "helped": Help.objects.filter(volunteer=volunteer).count(),
             "helped_today": Help.objects.filter(volunteer=volunteer, at__date=today).count(),
+            "reminder_form": reminder_form or ReminderForm(initial=_reminder_initial(volunteer)),
         },
-        status=400 if help_form is not None else 200,
+        status=400 if help_form is not None or reminder_form is not None else 200,
     )  # fmt: skip
 
 
@@ -159,15 +169,41 @@ def swap(request, pk):
     return _back(request, done=_("Đã gửi đề nghị đổi ca; điều phối viên sẽ duyệt."))
 
 
+@login_required
+@require_POST
+def reminder_settings(request):
+    volunteer = _me(request)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.save_volunteer(
+                request.user, volunteer.person.commune, person_data={"phone": data.pop("phone")}, data=data,
+                volunteer=volunteer,
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _back(request, done=_("Đã lưu cách nhận nhắc lịch."))
+    return mine(request, reminder_form=form)
+
+
 def answer_link(request, signed):
-    """The reminder's one-click answer: a signed link (booking, yes or no) valid until the shift ends, so a volunteer
-    answers from the e-mail without signing in. A GET shows the question; the answer is a POST."""
+    """The reminder's one-click answer: a signed link (booking, yes or no — or neither, for the SMS's single link,
+    then the page offers both) valid until the shift ends, so a volunteer answers from the message without signing
+    in. A GET shows the question; the answer is a POST (a link preview never answers)."""
     from ..reminders import read_answer_token
 
     booking, coming = read_answer_token(signed)
     if booking is None:
         raise Http404
     if request.method == "POST":
+        if coming is None:  # the SMS's link: the answer is the button pressed
+            if request.POST.get("coming") not in ("0", "1"):
+                return render(
+                    request, "volunteers/answer.html", {"booking": booking, "coming": None, "done": False}
+                )
+            coming = request.POST["coming"] == "1"
         try:
             services.answer_reminder(booking.volunteer.person.user or REMINDER, booking, coming=coming)
         except ValidationError as exc:

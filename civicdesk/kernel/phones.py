@@ -1,4 +1,5 @@
-"""Phone numbers as citizens write them ("0912 345 678", "84912345678", "+84-912-345-678") to one E.164 form."""
+"""Phone numbers as people write them ("0912 345 678", "84912345678", "+84-912-345-678") to one E.164 form: outreach
+stores citizens' numbers so, and the volunteers' reminders send to it (SMS gateway, Zalo ZNS)."""
 
 import phonenumbers
 from django.core.exceptions import ValidationError
