@@ -119,3 +119,12 @@ def test_a_volunteer_asks_to_hand_a_shift_to_another(client_for, alice, vy, tuan
     change = ChangeRequest.objects.get()
     assert (change.kind, change.to_volunteer, change.status) == ("swap", tuan, "pending")
     assert "Đề nghị chờ duyệt" in client_for(alice).get("/volunteers/").content.decode()
+
+
+def test_a_roster_cut_short_says_how_far_from_the_best_it_may_be(client_for, alice, di_linh, templates):
+    from civicdesk.volunteers.models import RosterRun
+
+    RosterRun.objects.create(commune=di_linh, start=MONDAY, end=MONDAY, status="FEASIBLE", gap=0.00026, seconds=10.06,
+                             demand=10, covered=9, bookings=9, by=alice)  # fmt: skip
+    page = client_for(alice).get("/volunteers/").content.decode()
+    assert "cách tối ưu tối đa 0,03 %" in page and "FEASIBLE" not in page and "đã chứng minh" not in page

@@ -47,6 +47,22 @@ def test_demand_is_forecast_from_the_centres_arrivals(alice, di_linh, templates,
     assert Shift.objects.get(day=MONDAY, part="pm").demand == 1  # nothing on Monday afternoons: the minimum
 
 
+def test_a_period_starting_weeks_ahead_is_forecast_from_the_arrivals_known_today(alice, di_linh, khai_sinh):
+    # The clock is on Monday 2 March; the period starts five weeks later. The forecast must read the 13 weeks up to
+    # yesterday, not the 13 weeks before the period (five of which have not happened: no dossier yet).
+    services.save_template(alice, di_linh, weekday=0, part="am", start=dt.time(7, 30), end=dt.time(11, 30),
+                           minimum=1, maximum=30)  # fmt: skip
+    for n in range(1, 14):
+        day = MONDAY - dt.timedelta(days=7 * n)
+        for k in range(40):
+            DossierFactory(commune=di_linh, procedure=khai_sinh, received_at=vn(day.year, day.month, day.day, 9, k),
+                           channel="truc_tuyen_ho_tro")  # fmt: skip
+    later = MONDAY + dt.timedelta(weeks=5)
+    services.generate_shifts(alice, di_linh, start=later, end=later)
+    known = services.forecast(di_linh, until=MONDAY - dt.timedelta(days=1))[(0, "am")].volunteers
+    assert Shift.objects.get(day=later, part="am").demand == known > 1
+
+
 def test_only_the_communes_coordinators_generate(charlie, vy, di_linh, templates):
     for actor in (charlie, vy.person.user):
         with pytest.raises(PermissionDenied):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
@@ -113,7 +114,9 @@ def generate_shifts(actor, commune, *, start, end):
     }
     if not templates:
         raise ValidationError(_("Xã chưa có ca mẫu: lập ca mẫu (thứ, buổi, số người) trước khi tạo ca."))
-    expected = forecast(commune, until=start - timedelta(days=1))
+    # The arrivals known so far: up to the day before the period, or yesterday when the period starts later (days
+    # that have not happened yet would count as days without a dossier and dilute the forecast).
+    expected = forecast(commune, until=min(start, timezone.localdate()) - timedelta(days=1))
     existing = {(s.day, s.part): s for s in Shift.objects.filter(commune=commune, day__range=(start, end))}
     cal = get_calendar()
     created = updated = 0
