@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "civicdesk.community",
     "civicdesk.outreach",
     "civicdesk.volunteers",
+    "civicdesk.mobile",
     "civicdesk.staffing",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("community/", include("civicdesk.community.urls")),
     path("outreach/", include("civicdesk.outreach.urls")),
     path("volunteers/", include("civicdesk.volunteers.urls")),
+    path("mobile/", include("civicdesk.mobile.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

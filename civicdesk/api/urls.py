@@ -1,6 +1,18 @@
 """Mounts each domain's router on the one API object."""
 
-from . import assistant, community, core, geo, handbook, hotline, outreach, servicedesk, staffing, volunteers
+from . import (
+    assistant,
+    community,
+    core,
+    geo,
+    handbook,
+    hotline,
+    mobile,
+    outreach,
+    servicedesk,
+    staffing,
+    volunteers,
+)
 from .base import api
 
 api.add_router("/", core.router)
@@ -9,6 +21,7 @@ api.add_router("/handbook", handbook.router)
 api.add_router("/assistant", assistant.router)
 api.add_router("/hotline", hotline.router)
 api.add_router("/servicedesk", servicedesk.router)
+api.add_router("/servicedesk", mobile.router)
 api.add_router("/staffing", staffing.router)
 api.add_router("/community", community.router)
 api.add_router("/outreach", outreach.router)

@@ -97,6 +97,7 @@ ACCOUNTS = [
     ("dilinh.lanhdao", "Nguyễn Đức Linh", Role.COMMUNE_LEADER, 25000, "Phó Chủ tịch UBND xã"),
     ("camly.canbo", "Ka Nhi", Role.COMMUNE_OFFICER, 24787, "Công chức Tư pháp – Hộ tịch"),
     ("cattien3.canbo", "Đỗ Văn Tiên", Role.COMMUNE_OFFICER, 25162, "Công chức Văn hóa – Xã hội"),
+    ("cattien3.luudong", "Điểu Thị Mai", Role.MOBILE_TEAM, 25162, "Tổ lưu động thủ tục hành chính"),
 ]
 
 DEMO_EMAIL_DOMAIN = "@demo.civicdesk.local"

@@ -9,6 +9,19 @@ from django.utils.safestring import mark_safe
 
 from civicdesk.core import links
 
+PROVISIONAL_PREFIX = "TLD-"  # "tổ lưu động": a receipt a mobile team gave offline, "TLD-<device>-<number>"
+
+
+def looks_provisional(code):
+    """Is this the code of a mobile team's provisional receipt (not yet, or just, synced)?"""
+    return (code or "").strip().upper().startswith(PROVISIONAL_PREFIX)
+
+
+def provisional_lookup_url(code):
+    """What the provisional receipt's QR opens: the lookup page with the code filled in (the citizen adds the last
+    four digits of their phone, as for any code). Built on the device too, so it carries no server secret."""
+    return links.absolute(reverse("servicedesk_public:lookup")) + f"?ma={code}"
+
 
 def public_token(code):
     """16 hex characters binding a dossier code to this installation's secret key."""

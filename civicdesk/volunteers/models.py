@@ -394,11 +394,6 @@ class RosterRun(models.Model):
 
     objects = RosterRunQuerySet.as_manager()
 
-    @property
-    def gap_percent(self):
-        """The proven gap as a percentage (the solver stores a fraction of the objective), or None."""
-        return None if self.gap is None else self.gap * 100
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("lần xếp lịch tự động")
@@ -406,3 +401,8 @@ class RosterRun(models.Model):
 
     def __str__(self):
         return f"{self.commune_id} {self.start}–{self.end}"
+
+    @property
+    def gap_percent(self):
+        """The proven gap as a percentage (the solver stores a fraction of the objective), or None."""
+        return None if self.gap is None else self.gap * 100

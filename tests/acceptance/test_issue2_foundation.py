@@ -8,10 +8,13 @@ object must be listed in SWEEP (with the Xã Di Linh object it is called with) o
 must get 403/404 (405 for a wrong method) — never 2xx, never a redirect that means "done" — for GET and POST.
 """
 
+import contextlib
+import json
 import os
 import re
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 from functools import cached_property
 from io import StringIO
@@ -40,6 +43,7 @@ DEMO_LOGINS = {
     "dilinh.lanhdao": ("Nguyễn Đức Linh", "Xã Di Linh"),
     "camly.canbo": ("Ka Nhi", "Phường Cam Ly - Đà Lạt"),
     "cattien3.canbo": ("Đỗ Văn Tiên", "Xã Cát Tiên 3"),
+    "cattien3.luudong": ("Điểu Thị Mai", "Xã Cát Tiên 3"),
     "biepphai.chuyenvien": (None, "Sở Tư pháp"),
 }
 
@@ -197,6 +201,51 @@ class DiLinh:
     @cached_property
     def attachment(self):
         return self.ticket.attachments.first()
+
+    @cached_property
+    def device(self):
+        from civicdesk.mobile.services import register_device
+
+        return register_device(self.officer, self.commune, label="Điện thoại Di Linh")
+
+    def field_payload(self, number=1, **changes):
+        return {
+            "device": self.device.prefix, "provisional_code": f"TLD-{self.device.prefix}-{number:04d}",
+            "taken_at": timezone.now().isoformat(), "procedure_code": "HT-001", "present": [0, 1, 2],
+            "applicant_name": "K'Brơi Thị Mai", "applicant_id_number": "068190001234",
+            "applicant_phone": "0912000999", **changes,
+        }  # fmt: skip
+
+    @cached_property
+    def field_dossier(self):
+        import uuid
+
+        from civicdesk.mobile.services import sync_field_dossier
+
+        return sync_field_dossier(self.officer, uuid.uuid4(), self.field_payload()).field_dossier
+
+    @cached_property
+    def conflict(self):
+        from civicdesk.mobile.models import Conflict
+        from civicdesk.mobile.services import SyncRefused, sync_field_dossier
+
+        with contextlib.suppress(SyncRefused):  # an edit of the registered dossier: kept as a conflict
+            sync_field_dossier(
+                self.officer, self.field_dossier.uuid, self.field_payload(note="sửa", base_version=1)
+            )
+        return Conflict.objects.get(field_dossier=self.field_dossier)
+
+    @cached_property
+    def trip(self):
+        from datetime import time, timedelta
+
+        from civicdesk.geo.models import Hamlet
+        from civicdesk.mobile.services import plan_trip
+
+        hamlet = Hamlet.objects.filter(commune=self.commune, lat__isnull=False).order_by("pk").first()
+        stop = {"hamlet": hamlet, "window_start": time(8), "window_end": time(11), "service_minutes": 60}
+        return plan_trip(self.officer, self.commune, day=timezone.localdate() + timedelta(days=1), title="Di Linh",
+                         leave_at=time(7, 30), back_by=time(17), stops=[stop])  # fmt: skip
 
     @cached_property
     def handbook_link(self):
@@ -494,6 +543,10 @@ SWEEP = {
     "volunteers:swap": (lambda o: {"pk": o.booking.pk}, BOTH),
     "volunteers:checkin": (lambda o: {"pk": o.shift.pk, "token": o.shift.checkin_token}, BOTH),
     "volunteers:certificate": (lambda o: {"pk": o.booking.volunteer_id}, GET),
+    # mobile: a Di Linh field dossier on the review list's actions, a conflicting edit, a trip
+    "mobile:resolve": (lambda o: {"pk": o.field_dossier.pk}, POST),
+    "mobile:close_conflict": (lambda o: {"pk": o.conflict.pk}, POST),
+    "mobile:trip": (lambda o: {"pk": o.trip.pk}, GET),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),
@@ -552,6 +605,27 @@ API_SWEEP = {
         lambda o: f"/api/volunteers/shifts/{o.shift.pk}/checkin",
         POST,
         lambda o: {"token": o.shift.checkin_token},
+    ),
+    "api:put_field_dossier": (
+        lambda o: f"/api/servicedesk/field-dossiers/{o.field_dossier.uuid}",
+        ("PUT",),
+        lambda o: o.field_payload(note="Camly"),
+    ),
+    "api:get_field_dossier": (lambda o: f"/api/servicedesk/field-dossiers/{o.field_dossier.uuid}", GET, None),
+    "api:list_attachments": (
+        lambda o: f"/api/servicedesk/field-dossiers/{o.field_dossier.uuid}/attachments",
+        GET,
+        None,
+    ),
+    "api:get_attachment": (
+        lambda o: f"/api/servicedesk/field-dossiers/{o.field_dossier.uuid}/attachments/{uuid.uuid4()}",
+        GET,
+        None,
+    ),
+    "api:put_attachment": (
+        lambda o: f"/api/servicedesk/field-dossiers/{o.field_dossier.uuid}/attachments/{uuid.uuid4()}",
+        ("PUT",),
+        None,
     ),
     "api:run_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/run", POST, {}),
     "api:approve_plan": (lambda o: f"/api/staffing/plans/{o.plan.pk}/approve", POST, {}),
@@ -679,6 +753,8 @@ def test_camly_token_is_refused_di_linh_objects(client, users, name):
     for method in methods:
         if method == "GET":
             response = client.get(path, **auth)
+        elif method == "PUT":
+            response = client.put(path, json.dumps(body or {}), content_type="application/json", **auth)
         else:
             response = client.post(path, body or {}, content_type="application/json", **auth)
         outcomes[method] = (response.status_code, response.content[:200])

@@ -35,6 +35,7 @@ PAGES = {
     "dilinh.tinhnguyen": ["/", "/outreach/mine/", "/volunteers/mine/"],
     "noivu.chuyenvien": ["/", "/staffing/"],
     "tinh.admin": ["/", "/outreach/", "/communes/"],
+    "cattien3.canbo": ["/", "/mobile/", "/mobile/trips/new/"],
 }  # fmt: skip
 
 

@@ -159,6 +159,11 @@ class Dossier(ServedLanguageModelMixin, models.Model):
         verbose_name=_("người tiếp nhận"),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # A dossier taken offline by the mobile team (issue 18) keeps the code of its provisional receipt: the citizen's
+    # QR and the lookup find it by either code.
+    provisional_code = models.CharField(
+        _("mã biên nhận tạm"), max_length=40, unique=True, null=True, blank=True, default=None
+    )
     # Language access (issue 15): the ISO 639-3 code of the language the citizen was served in, blank for
     # Vietnamese (nothing special to record), and whether an interpreter helped. The database defaults keep raw
     # inserts that do not name these columns (the importer's, the benchmark's) working.

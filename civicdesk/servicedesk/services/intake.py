@@ -123,6 +123,7 @@ def receive_dossier(
     served_language="",
     interpreter_used=False,
     assisted_by=None,
+    provisional_code=None,
 ):
     """Check the dossier's components and, when every required one is present, register it.
 
@@ -131,6 +132,7 @@ def receive_dossier(
     created. The due date is computed from the procedure's processing days on the working calendar; when the
     handbook has no verified number for this method, the officer's `appointment_at` is required instead.
     `served_language` (ISO 639-3, blank or "vie" for Vietnamese) and `interpreter_used` record language access.
+    `provisional_code`: the receipt a mobile team gave offline (the mobile app syncs it; lookups find either code).
     Raises ValidationError (by field) for bad applicant data, PermissionDenied outside the actor's commune.
     """
     require_receive(actor, commune.pk)
@@ -214,6 +216,7 @@ def receive_dossier(
                 served_language=served_language,
                 interpreter_used=interpreter_used,
                 assisted_by=assisted_by,
+                provisional_code=provisional_code or None,
             )
             try:
                 with transaction.atomic():
@@ -239,6 +242,8 @@ def receive_dossier(
             changes["served_language"] = served_language
         if interpreter_used:
             changes["interpreter_used"] = True
+        if provisional_code:
+            changes["provisional_code"] = provisional_code
         audit.record(actor, audit.Action.CREATE, dossier, changes=changes)
         refresh_for(dossier)
     return IntakeResult(check, dossier)

@@ -6,6 +6,7 @@ The status page shows the dossier's code, procedure, status, receipt and due dat
 import math
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -104,16 +105,19 @@ def _status_context(dossier):
 
 @never_cache
 def lookup(request):
-    form = LookupForm(request.POST or None)
+    # The provisional receipt's QR opens this page with its code filled in (?ma=…): the citizen adds the digits.
+    form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:40]})
     context = {"form": form}
     if request.method == "POST":
         if _limited("lookup", _client(request), LOOKUP_LIMIT):
             return _too_many(request)
         if form.is_valid():
+            code = form.cleaned_data["code"].strip()
+            # The official code, or the provisional receipt's code a mobile team gave in the hamlet.
             dossier = (
                 Dossier.objects.select_related("commune")
                 .only(*STATUS_FIELDS)
-                .filter(code=form.cleaned_data["code"].strip())
+                .filter(Q(code=code) | Q(provisional_code=code.upper()))
                 .first()
             )
             # One message for "no such code" and "wrong digits": the lookup must not confirm a code exists.
@@ -123,6 +127,7 @@ def lookup(request):
                 or dossier.phone_last4 != form.cleaned_data["phone4"]
             ):
                 context["not_found"] = True
+                context["provisional"] = links.looks_provisional(code)
                 return render(request, "servicedesk/public/lookup.html", context, status=404)
             context.update(_status_context(dossier))
             return render(request, "servicedesk/public/status.html", context)

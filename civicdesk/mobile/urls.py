@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import app, review, trips
+
+app_name = "mobile"
+urlpatterns = [
+    path("", review.index, name="index"),
+    path("field/<int:pk>/resolve/", review.resolve, name="resolve"),
+    path("conflicts/<int:pk>/close/", review.close_conflict, name="close_conflict"),
+    path("devices/", review.add_device, name="add_device"),
+    path("app/", app.shell, name="app"),
+    path("app/sw.js", app.service_worker, name="app_sw"),
+    path("app/manifest.webmanifest", app.manifest, name="app_manifest"),
+    path("trips/new/", trips.new, name="trip_new"),
+    path("trips/<int:pk>/", trips.detail, name="trip"),
+]
