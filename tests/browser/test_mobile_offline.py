@@ -18,7 +18,8 @@ import re
 
 import pytest
 
-from .test_walkthrough import BASE, CHROMIUM, PASSWORD, SIZES, _fits, _shot
+from .test_walkthrough import BASE, _fits, _shot
+from .test_walkthrough import _open as _login
 
 pytestmark = pytest.mark.skipif(
     not BASE, reason="needs a running server with the demo: set CIVICDESK_BROWSER_URL (.ci/run does)"
@@ -29,31 +30,6 @@ OFFICER = "cattien3.canbo"
 OFFICIAL = re.compile(r"25162-\d{6}-\d{3,}")
 # Chromium reports a request the test itself cut (route.abort) as a failed resource; anything else is a defect.
 CUT = "net::ERR_FAILED"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _login(browser, username, size="phone"):
-    context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{BASE}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
-    return context, page, errors
 
 
 def _photo(page, name):
@@ -133,7 +109,7 @@ def _row(page, code):
 
 def _registered_once(browser, codes):
     """As the commune officer: each provisional code is on the team's page exactly once, with an official code."""
-    context, page, errors = _login(browser, OFFICER)
+    context, page, errors = _login(browser, OFFICER, "phone")
     try:
         page.goto(f"{BASE}/mobile/")
         official = {}
@@ -149,7 +125,7 @@ def _registered_once(browser, codes):
 
 
 def test_three_dossiers_taken_offline_survive_a_reload_and_sync_once(browser):
-    context, page, errors = _login(browser, TEAM)
+    context, page, errors = _login(browser, TEAM, "phone")
     try:
         _open_app(page)
         _fits(page, "phone")
@@ -189,7 +165,7 @@ def test_three_dossiers_taken_offline_survive_a_reload_and_sync_once(browser):
 
 
 def test_a_connection_cut_mid_upload_is_retried_until_everything_is_there_once(browser):
-    context, page, errors = _login(browser, TEAM)
+    context, page, errors = _login(browser, TEAM, "phone")
     cut = {"dossier": 0, "photo": 0}
     lost = []  # what the server answered to the request whose answer never reached the phone
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 BASE = os.environ.get("CIVICDESK_BROWSER_URL", "").rstrip("/")
-CHROMIUM = os.environ.get("CIVICDESK_CHROMIUM", "/usr/bin/chromium")
 SHOTS = os.environ.get("CIVICDESK_BROWSER_SHOTS", "")
 PASSWORD = os.environ.get("DEMO_PASSWORD", "civicdesk-demo")
 
@@ -37,16 +36,6 @@ PAGES = {
     "tinh.admin": ["/", "/outreach/", "/communes/"],
     "cattien3.canbo": ["/", "/mobile/", "/mobile/trips/new/"],
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, username, size):

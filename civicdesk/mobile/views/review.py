@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.geo.choice import commune_of_request
 from civicdesk.geo.models import Commune
 from civicdesk.kernel.roles import Role
 
@@ -21,20 +22,6 @@ DECIDERS = {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}
 RECENT = 50
 
 
-def _commune(request):
-    """The user's commune, or (province roles) the visible commune ?commune=code; None when none is chosen."""
-    user = request.user
-    if user.commune_id:
-        return user.commune
-    code = request.GET.get("commune") or request.POST.get("commune")
-    if not code:
-        return None
-    try:
-        return Commune.objects.visible_to(user).get(code=int(code))
-    except (Commune.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
 def _back(commune, user):
     url = reverse("mobile:index")
     return url if user.commune_id else f"{url}?commune={commune.code}"
@@ -42,7 +29,7 @@ def _back(commune, user):
 
 @login_required
 def index(request):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         communes = Commune.objects.visible_to(request.user).order_by("name")
         return render(request, "mobile/pick_commune.html", {"communes": communes})
@@ -107,7 +94,7 @@ def close_conflict(request, pk):
 @login_required
 @require_POST
 def add_device(request):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         raise Http404
     try:

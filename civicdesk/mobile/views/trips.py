@@ -7,18 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from civicdesk.geo.choice import commune_of_request
 from civicdesk.kernel.forms import add_service_errors
 
 from .. import services
 from ..forms import StopFormSet, TripForm
 from ..models import Trip
 from ..services.trips import can_plan, hamlets_for, reason_text
-from .review import _commune
 
 
 @login_required
 def new(request):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None or not can_plan(request.user, commune.pk):
         raise PermissionDenied(_("Chỉ cán bộ hoặc tổ lưu động của xã được lên kế hoạch chuyến đi."))
     hamlets = {h.pk: h for h in hamlets_for(commune)}

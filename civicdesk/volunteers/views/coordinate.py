@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core import exports
+from civicdesk.geo.choice import commune_of_request
 from civicdesk.geo.models import Commune
 from civicdesk.kernel.forms import add_service_errors
 
@@ -26,20 +27,6 @@ from ..models import Booking, ChangeRequest, Part, RosterRun, Shift, ShiftTempla
 from ..qr import qr_svg
 from ..reports import certificate_pdf, month_report, month_xlsx
 from ..services.roster import auto_roster
-
-
-def _commune(request):
-    """The user's commune, or (province roles) the visible commune ?commune=code; None when none is chosen."""
-    user = request.user
-    if user.commune_id:
-        return user.commune
-    code = request.GET.get("commune") or request.POST.get("commune")
-    if not code:
-        return None
-    try:
-        return Commune.objects.visible_to(user).get(code=int(code))
-    except (Commune.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
 
 
 def _monday(request):
@@ -59,7 +46,7 @@ def _week_url(commune, monday, user):
 
 @login_required
 def index(request):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         if request.user.commune_id is None:
             communes = Commune.objects.visible_to(request.user).order_by("name")[:200]
@@ -98,7 +85,7 @@ def index(request):
 
 
 def _period_action(request, act, done):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         raise Http404
     form = PeriodForm(request.POST)
@@ -252,7 +239,7 @@ DEFAULT_HOURS = {"am": (time(7, 30), time(11, 30)), "pm": (time(13, 30), time(17
 @login_required
 def templates(request):
     """The commune's week of shift templates: Monday–Saturday, morning and afternoon, saved together."""
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         raise Http404
     permissions.require_coordinate(request.user, commune)
@@ -295,7 +282,7 @@ def _month(request):
 
 @login_required
 def report(request):
-    commune = _commune(request)
+    commune = commune_of_request(request)
     if commune is None:
         raise Http404
     permissions.require_coordinate(request.user, commune)
