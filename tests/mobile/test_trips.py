@@ -101,3 +101,39 @@ def test_another_commune_cannot_see_the_trip(client_for, alice, mai, cat_tien, h
     assert client_for(alice).get(f"/mobile/trips/{trip.pk}/").status_code == 404
     own = client_for(alice).get("/mobile/trips/new/").content.decode()  # her own commune's form
     assert "Xã Di Linh" in own and "Thôn 1" not in own
+
+
+def test_the_trip_report_counts_what_came_back_and_estimates_the_time_saved(
+    client_for, tien, mai, cat_tien, hamlets, phone, khai_sinh
+):
+    import uuid
+
+    from civicdesk.mobile.reports import trip_report
+    from civicdesk.servicedesk.services import receive_dossier
+
+    from .conftest import field_dossier, vn
+
+    trip = services.plan_trip(
+        mai, cat_tien, day=date(2026, 3, 3), title="Thôn 1", leave_at=time(7, 30), back_by=time(17, 0),
+        stops=[_stop(hamlets["Thôn 1"], time(8, 0), time(11, 0))],
+    )  # fmt: skip
+    # One citizen also went to the centre on Monday: their dossier waits for the officer (a likely duplicate).
+    receive_dossier(tien, commune=cat_tien, procedure=khai_sinh, present=[0, 1], applicant_name="Điểu K'Lang",
+                    applicant_id_number="068190001234", applicant_phone="0912345678", channel="truc_tiep",
+                    received_at=vn(2026, 3, 2, 8, 30))  # fmt: skip
+    common = {"trip": trip.pk, "hamlet": hamlets["Thôn 1"].pk}
+    services.sync_field_dossier(mai, uuid.uuid4(), field_dossier(phone, 1, **common))
+    services.sync_field_dossier(
+        mai, uuid.uuid4(), field_dossier(phone, 2, applicant_id_number="068190009999", **common)
+    )
+    services.sync_field_dossier(
+        mai, uuid.uuid4(), field_dossier(phone, 3, applicant_id_number="068190008888", trip=trip.pk)
+    )
+    report = trip_report(trip)
+    assert (report.taken, report.in_register, report.waiting, report.citizens) == (3, 2, 1, 3)
+    # Thôn 1 is 0.02° of longitude east of the centre at 11.6° N: 2.18 km straight, 3.05 km by road, 7 minutes at
+    # 30 km/h (rounded up) — a round trip each for the two dossiers with a hamlet; the third has none.
+    assert report.km_saved == pytest.approx(12.2, abs=0.05) and report.minutes_saved == 28
+    assert report.without_distance == 1 and report.by_hamlet == [("Thôn 1", 2), ("", 1)]
+    page = client_for(tien).get(f"/mobile/trips/{trip.pk}/").content.decode()
+    assert "Kết quả chuyến đi" in page and "12,2 km và 28 phút" in page

@@ -13,6 +13,7 @@ from civicdesk.kernel.forms import add_service_errors
 from .. import services
 from ..forms import StopFormSet, TripForm
 from ..models import Trip
+from ..reports import trip_report
 from ..services.trips import can_plan, hamlets_for, reason_text
 
 
@@ -56,7 +57,13 @@ def detail(request, pk):
     return render(
         request,
         "mobile/trip.html",
-        {"trip": trip, "visited": visited, "left": left, "sketch": _sketch(trip, visited)},
+        {
+            "trip": trip,
+            "visited": visited,
+            "left": left,
+            "sketch": _sketch(trip, visited),
+            "report": trip_report(trip),
+        },
     )
 
 
