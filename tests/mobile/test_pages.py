@@ -84,3 +84,28 @@ def test_a_phone_is_registered_from_the_page_and_a_bad_name_is_kept_in_the_box(c
     done = client_for(tien).post("/mobile/devices/", {"label": "Máy tính bảng"}, follow=True)
     assert "TLD-25162B-0001" in done.content.decode()
     assert list(Device.objects.values_list("prefix", flat=True)) == ["25162A", "25162B"]
+
+
+def test_the_officer_opens_a_dossiers_photos_from_the_page_the_team_does_not(
+    client_for, tien, mai, phone, khai_sinh
+):
+    import hashlib
+    import uuid
+
+    from civicdesk.mobile.models import FieldAttachment
+
+    key = new_uuid()
+    services.sync_field_dossier(mai, key, field_dossier(phone))
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
+    att = uuid.uuid4()
+    sent = client_for(mai).put(
+        f"/api/servicedesk/field-dossiers/{key}/attachments/{att}", jpeg, content_type="image/jpeg",
+        HTTP_X_CONTENT_SHA256=hashlib.sha256(jpeg).hexdigest(),
+    )  # fmt: skip
+    assert sent.status_code in (200, 201), sent.content
+    assert FieldAttachment.objects.filter(uuid=att).exists()
+    link = f"/api/servicedesk/field-dossiers/{key}/attachments/{att}"
+    assert link in client_for(tien).get("/mobile/").content.decode()
+    assert link not in client_for(mai).get("/mobile/").content.decode()  # personal papers: officers only
+    photo = client_for(tien).get(link)
+    assert photo.status_code == 200 and b"".join(photo.streaming_content) == jpeg

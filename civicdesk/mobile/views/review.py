@@ -38,6 +38,7 @@ def index(request):
         "commune": commune,
         "can_decide": request.user.role in DECIDERS and request.user.commune_id == commune.pk,
         "review": scoped.filter(status=FieldDossier.Status.REVIEW)
+        .prefetch_related("attachments")
         .select_related("device", "hamlet")
         .order_by("taken_at"),
         "conflicts": Conflict.objects.visible_to(request.user)
@@ -45,6 +46,7 @@ def index(request):
         .open()
         .select_related("field_dossier", "received_by"),
         "recent": scoped.exclude(status=FieldDossier.Status.REVIEW)
+        .prefetch_related("attachments")
         .select_related("dossier", "device", "hamlet")
         .order_by("-synced_at")[:RECENT],
         "devices": Device.objects.visible_to(request.user).filter(commune=commune),
