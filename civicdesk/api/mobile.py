@@ -120,6 +120,8 @@ def put_field_dossier(request, uuid: UUID, payload: FieldDossierIn):
 @router.post("/field-devices", response=answers({201: DeviceOut}, 400, 403, 422))
 def register_device(request, payload: DeviceIn):
     """Register this phone with the commune's mobile team: its provisional receipts will carry the prefix."""
+    if request.user.commune_id is None:  # a province or department account has no team of its own
+        raise PermissionDenied(_("Chỉ cán bộ hoặc tổ lưu động của xã được đăng ký máy cho tổ."))
     device = services.register_device(request.user, request.user.commune, label=payload.label)
     return Status(
         201, {"prefix": device.prefix, "label": device.label, "code_example": f"{device.code_prefix()}0001"}

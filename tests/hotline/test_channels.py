@@ -3,9 +3,7 @@ local stub server) and e-mail in (.eml files, threading by [HL-n], attachments).
 
 import json
 import shutil
-import threading
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,46 +13,25 @@ from civicdesk.hotline import services
 from civicdesk.hotline.channels import messaging
 from civicdesk.hotline.channels.email_in import ingest_email, parse
 from civicdesk.hotline.models import ChannelIdentity, InboundMessage, Ticket
+from tests.stubs import JsonStub
 
 PAYLOADS = Path(__file__).parent / "payloads"
 ZALO_APP_ID, ZALO_SECRET, TG_SECRET = "3712345678901234567", "zalo-oa-secret-for-tests", "tg-secret-for-tests"
 
 
-class StubChannel:
+class StubChannel(JsonStub):
     """A local HTTP server standing in for api.telegram.org and openapi.zalo.me; it records what it receives."""
 
     def __init__(self):
-        self.requests = []
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                stub.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "json": body,
-                    }
-                )
-                answer = (
-                    {"ok": True, "result": {}} if "/bot" in self.path else {"error": 0, "message": "Success"}
-                )
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        super().__init__(
+            lambda path, _body: (
+                {"ok": True, "result": {}} if "/bot" in path else {"error": 0, "message": "Success"}
+            )
         )
+
+    @property
+    def requests(self):
+        return [{"path": path, "headers": headers, "json": body} for path, headers, body in self.calls]
 
     def texts(self):
         return [r["json"].get("text") or r["json"]["message"]["text"] for r in self.requests]
@@ -63,7 +40,6 @@ class StubChannel:
 @pytest.fixture
 def stub(settings):
     server = StubChannel()
-    server.thread.start()
     settings.TELEGRAM_API_BASE = settings.ZALO_API_BASE = server.url
     settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_WEBHOOK_SECRET = "123:ABC", TG_SECRET
     settings.ZALO_APP_ID, settings.ZALO_OA_SECRET_KEY, settings.ZALO_OA_ACCESS_TOKEN = (
@@ -72,8 +48,7 @@ def stub(settings):
         "zalo-token",
     )
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    server.close()
 
 
 @pytest.fixture

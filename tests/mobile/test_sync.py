@@ -134,3 +134,12 @@ def test_the_provisional_code_finds_the_dossier_on_the_citizens_lookup(client, t
 def test_each_phone_gets_its_own_prefix(tien, cat_tien, phone):
     second = services.register_device(tien, cat_tien, label="Máy tính bảng")
     assert (phone.prefix, second.prefix) == ("25162A", "25162B")
+
+
+def test_an_account_without_a_commune_cannot_register_a_phone(client, quan):
+    from civicdesk.core.services import issue_api_token
+
+    raw = issue_api_token(quan, quan)[1]
+    response = client.post("/api/servicedesk/field-devices", {"label": "Máy tỉnh"}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")  # fmt: skip
+    assert response.status_code == 403 and "tổ lưu động của xã" in response.json()["error"]["message"]
