@@ -32,8 +32,8 @@ from civicdesk.assistant.engine.decide import (
     features,
     get_model,
 )
-from civicdesk.assistant.engine.examples import EXAMPLES_PATH, examples_from, write_shipped
-from civicdesk.assistant.engine.lexicon import LEXICON_PATH
+from civicdesk.assistant.engine.examples import EXAMPLES_PATH, examples_from, outside_from, write_shipped
+from civicdesk.assistant.engine.lexicon import LEXICON_PATHS
 from civicdesk.assistant.engine.scope import unsupported_cues
 
 from .harness import GOLD_PATH, load_gold, split_indexes
@@ -52,7 +52,7 @@ CLARIFY_VALUE = 0.9
 # The splits the models learn from: every split written so far except the sealed unseen ones.
 TRAIN_SPLITS = (
     "dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
-    "fresh9", "fresh10", "fresh11", "fresh12",
+    "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
 )  # fmt: skip
 
 
@@ -233,7 +233,7 @@ def calibrate(docs, gold=None):
         "date": datetime.date.today().isoformat(),
         "records": len(docs),
         "questions_sha256": digest[:16],
-        "lexicon_sha256": hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16],
+        "lexicon_sha256": hashlib.sha256(b"".join(p.read_bytes() for p in LEXICON_PATHS)).hexdigest()[:16],
         "out_of_fold_at_thresholds": {k: round(v, 4) for k, v in oof.items()},
         "in_sample_at_thresholds": {k: round(v, 4) for k, v in in_sample.items()},
     }
@@ -245,5 +245,6 @@ def write(calibration, gold=None, *, path=CALIBRATION_PATH, examples_path=EXAMPL
     features computed with those examples, so the two always come from the same gold set."""
     path.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     gold = gold if gold is not None else load_gold()
-    write_shipped(examples_from(gold), examples_path, source=f"eval/assistant/{GOLD_PATH.name}")
+    write_shipped(examples_from(gold), examples_path, source=f"eval/assistant/{GOLD_PATH.name}",
+                  outside=outside_from(gold))  # fmt: skip
     get_model.cache_clear()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from civicdesk.assistant.engine.examples import attach, examples_from
+from civicdesk.assistant.engine.examples import attach, examples_from, outside_from
 from civicdesk.assistant.engine.index import Index
 from civicdesk.assistant.respond import respond
 
@@ -83,13 +83,14 @@ def _summarise(rows):
 
 
 def split_indexes(docs, gold):
-    """{split: index} where each split's index holds the other splits' questions as example questions (examples.py)
-    and never its own: a question is never found through itself."""
+    """{split: index} where each split's index holds the other splits' questions as example questions, and their
+    out-of-scope questions as `outside` (examples.py), never its own: a question is never found through itself."""
     cache = {}
 
     def index_for(split):
         if split not in cache:
             cache[split] = Index.build(attach(docs, examples_from(gold, exclude_splits=(split,))))
+            cache[split].outside = outside_from(gold, exclude_splits=(split,))
         return cache[split]
 
     return index_for

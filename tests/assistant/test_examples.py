@@ -40,12 +40,35 @@ def test_the_unseen_split_and_the_measured_split_never_become_examples():
     assert examples.examples_from(gold, exclude_splits=("dev",)) == {"procedure:HT-001": ["câu hỏi b"]}
 
 
+def test_out_of_scope_questions_are_kept_apart_without_numbers_and_never_from_the_unseen_splits():
+    gold = [
+        {"q": "đổi bằng lái xe hạng B2 ở đâu", "gold": [], "split": "dev"},
+        {"q": "đổi  bằng lái xe hạng B2 ở đâu", "gold": [], "split": "dev2"},  # the same question once
+        {"q": "gia hạn visa", "gold": [], "split": "heldout"},
+        {"q": "xem bói", "gold": [], "split": examples.UNSEEN_SPLITS[0]},
+        {"q": "khai sinh", "gold": ["procedure:HT-001"], "split": "dev"},
+    ]
+    assert examples.outside_from(gold) == ["đổi bằng lái xe hạng B ở đâu", "gia hạn visa"]
+    assert examples.outside_from(gold, exclude_splits=("heldout",)) == ["đổi bằng lái xe hạng B ở đâu"]
+
+
+def test_a_question_like_a_known_out_of_scope_one_resembles_it_and_an_in_scope_one_does_not():
+    index = Index.build(seed_docs())
+    index.outside = ["đổi bằng lái xe máy bị mất ở đâu"]
+    assert index.outside_sim("bằng lái xe máy bị mất thì đổi ở đâu") > 0.5
+    assert index.outside_sim("làm giấy khai sinh cho con ở đâu") < 0.2
+    # The live index reads the package's list (examples.json, written with the calibration).
+    live_index = Index.build(seed_docs())
+    assert live_index.outside_sim(examples.shipped_outside()[0]) == 1.0
+
+
 def test_the_package_ships_the_gold_sets_example_questions():
     """The gold set is not installed: the live index's gold-set questions come from engine/data/examples.json, which
     must hold what the gold file gives. After editing eval/assistant/gold.jsonl, run `civicdesk assistant calibrate`."""
     gold = evaluation.module("harness").load_gold()
     shipped = examples.shipped_examples()
     assert shipped == examples.examples_from(gold)
+    assert examples.shipped_outside() == examples.outside_from(gold)
     unseen = {g["q"] for g in gold if g["split"] in examples.UNSEEN_SPLITS}
     assert not unseen & {q for questions in shipped.values() for q in questions}
 
@@ -58,6 +81,8 @@ def test_each_split_is_answered_by_an_index_without_its_own_questions():
         own = {g["q"] for g in gold if g["split"] == split}
         held = {q for d in index_for(split).docs for q in d.examples}
         assert held and not held & own
+        outside = set(index_for(split).outside)
+        assert outside and not outside & own
 
 
 @pytest.mark.django_db

