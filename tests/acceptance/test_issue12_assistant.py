@@ -108,7 +108,7 @@ def test_what_holds_on_the_unseen_splits(demo):
     """Measured once on the frozen engine (docs/benchmarks/assistant.md); these guard against regressions."""
     for name, split in _unseen():
         assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
-        # fresh13 / fresh14 as measured: 0.975 / 0.967, 0.967 / 0.950, 0.950 / 0.925.
+        # fresh15 / fresh16 as measured: 0.983 / 0.992, 0.966 / 0.983, 0.975 / 0.925.
         assert split["answered_rate_in_scope"] >= 0.95, name  # answered or clarified
         assert split["right_answer_or_choice_rate"] >= 0.94, name
         assert split["oos_rejection"] >= 0.92, name
@@ -117,9 +117,9 @@ def test_what_holds_on_the_unseen_splits(demo):
 @pytest.mark.clock_free
 @pytest.mark.xfail(
     strict=True,
-    reason="Not met yet (issue 12 stays open): right record first 0.933 and 0.933 (target 0.95); wrong answers "
-    "2.5 % and 4.2 % of answers (target 2 %); out of scope refused 0.925 on fresh14 (target 0.95); fresh13 and "
-    "fresh14, docs/benchmarks/assistant.md.",
+    reason="Not met yet (issue 12 stays open): right record first 0.9496 and 0.942 (target 0.95); wrong answers "
+    "2.5 % and 3.3 % of answers (target 2 %); out of scope refused 0.925 on fresh16 (target 0.95); fresh15 and "
+    "fresh16, docs/benchmarks/assistant.md.",
 )
 def test_issue_12_targets_on_the_unseen_splits(demo):
     for name, split in _unseen():
