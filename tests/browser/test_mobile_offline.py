@@ -9,6 +9,12 @@ its official code. And when the network dies mid-upload — the server took the 
 photo never left — the outbox retries by itself until everything is there once and nothing shows as failed. No
 JavaScript error and no Content-Security-Policy violation on the way; the page fits a 390 px screen.
 
+Corrections on the phone: a dossier corrected offline before it is sent keeps its provisional code, the correction
+survives a reload offline, and the server gets the corrected content, once; a dossier the commune officer still has
+on the review list is corrected after it was sent (the server's version goes up by one), and a correction that
+arrives after the officer put the dossier in the register is refused as a conflict, said in words, with what was
+typed still on the phone and the dossier shown as no longer editable.
+
 Each run registers a new phone and uses new CCCD numbers, so it can run again on the same database.
 """
 
@@ -18,7 +24,7 @@ import re
 
 import pytest
 
-from .test_walkthrough import BASE, _fits, _shot
+from .test_walkthrough import BASE, PASSWORD, _fits, _shot
 from .test_walkthrough import _open as _login
 
 pytestmark = pytest.mark.skipif(
@@ -30,6 +36,8 @@ OFFICER = "cattien3.canbo"
 OFFICIAL = re.compile(r"25162-\d{6}-\d{3,}")
 # Chromium reports a request the test itself cut (route.abort) as a failed resource; anything else is a defect.
 CUT = "net::ERR_FAILED"
+# Chromium reports the server's 409 to the late correction as a failed resource: it is the answer the test wants.
+CONFLICT = "status of 409 (Conflict)"
 
 
 def _photo(page, name):
@@ -72,13 +80,13 @@ def _open_app(page):
     )
 
 
-def _take(page, photo, *, check_refusal=False):
+def _take(page, photo, *, check_refusal=False, cccd=None):
     """One birth registration taken in the hamlet; returns the provisional code on the receipt."""
     page.get_by_role("button", name=re.compile("Nhận hồ sơ mới|Nhận hồ sơ tiếp")).first.click()
     page.fill("#procedure-filter", "khai sinh")
     page.select_option("#procedure", "HT-001")
     page.fill("#applicant-name", "Điểu K'Lang")
-    page.fill("#applicant-id", _cccd())
+    page.fill("#applicant-id", cccd or _cccd())
     page.fill("#applicant-phone", "0912 345 678")
     page.select_option("#hamlet", index=1)
     if check_refusal:  # the counter's checklist: no receipt while a required component is missing
@@ -91,10 +99,11 @@ def _take(page, photo, *, check_refusal=False):
         _shot(page, "mobile-app-checklist-refused")
     for box in page.locator(".tld-item.is-required input[type=checkbox]").all():
         box.check()
-    page.set_input_files("#photos", files=[photo])
-    page.wait_for_selector("#photo-list li")
-    kb = int(re.search(r"(\d+) KB", page.locator("#photo-list li").first.inner_text())[1])
-    assert 0 < kb <= 2048, kb
+    if photo is not None:
+        page.set_input_files("#photos", files=[photo])
+        page.wait_for_selector("#photo-list li")
+        kb = int(re.search(r"(\d+) KB", page.locator("#photo-list li").first.inner_text())[1])
+        assert 0 < kb <= 2048, kb
     page.get_by_role("button", name="Lưu và cấp biên nhận tạm").click()
     page.wait_for_selector("#view-receipt:not([hidden])")
     code = page.locator("#receipt-code").inner_text().strip()
@@ -213,5 +222,205 @@ def test_the_app_page_renders_cleanly_on_a_desktop_too(browser):
         _fits(page, "desktop")
         _shot(page, "mobile-app-desktop")
         assert errors == [], errors
+    finally:
+        context.close()
+
+
+def _server(page, code):
+    """What the server holds for the phone's dossier `code` (GET field-dossiers/{uuid}, as the phone's user)."""
+    uuid = _row(page, code).get_attribute("data-uuid")
+    answer = page.request.get(f"{BASE}/api/servicedesk/field-dossiers/{uuid}")
+    assert answer.status == 200, answer.status
+    return answer.json()
+
+
+def _edit(page, code):
+    _row(page, code).get_by_role("button", name="Sửa").click()
+    page.wait_for_selector("#view-form:not([hidden])")
+    assert page.locator("#form-title").inner_text() == f"Sửa hồ sơ {code}"
+
+
+def test_a_dossier_corrected_offline_before_it_is_sent_keeps_its_code_and_reaches_the_server_once(browser):
+    context, page, errors = _login(browser, TEAM, "phone")
+    try:
+        _open_app(page)
+        context.set_offline(True)
+        page.wait_for_selector(".tld-net.is-offline")
+        code = _take(page, _photo(page, "giay-chung-sinh.jpg"))
+        page.get_by_role("button", name="Về danh sách").click()
+        _edit(page, code)
+        # Prefilled: the same applicant, checklist, hamlet and photo as taken; the code is kept.
+        assert page.input_value("#applicant-name") == "Điểu K'Lang"
+        assert page.input_value("#applicant-phone") == "0912345678"
+        assert page.locator("#checklist-items input:checked").count() >= 1
+        assert page.input_value("#hamlet") != ""
+        assert page.locator("#photo-list li").count() == 1
+        assert "chưa gửi về xã" in page.locator("#edit-notice").inner_text()
+        # The same completeness check as a new dossier (tried on saving, below).
+        page.locator(".tld-item.is-required input[type=checkbox]").first.uncheck()
+        page.fill("#applicant-name", "Điểu Thị Hơn")
+        page.fill("#note", "Sửa họ tên theo CCCD")
+        page.locator("#photo-list li").get_by_role("button", name="Bỏ ảnh này").click()
+        page.set_input_files("#photos", files=[_photo(page, "to-khai.jpg"), _photo(page, "cccd.jpg")])
+        page.wait_for_function("() => document.querySelectorAll('#photo-list li').length === 2")
+        _fits(page, "phone")
+        _shot(page, "mobile-app-edit-before-send")
+        page.get_by_role("button", name="Lưu bản sửa").click()
+        assert "còn thiếu thành phần bắt buộc" in page.locator("#form-errors").inner_text()
+        page.locator(".tld-item.is-required input[type=checkbox]").first.check()
+        page.get_by_role("button", name="Lưu bản sửa").click()
+        page.wait_for_selector("#view-receipt:not([hidden])")
+        assert page.locator("#receipt-code").inner_text().strip() == code
+        assert page.locator("#receipt-applicant").inner_text() == "Điểu Thị Hơn"
+        page.get_by_role("button", name="Về danh sách").click()
+
+        reloaded = page.reload()  # offline: the correction is in IndexedDB, not in the page
+        assert reloaded is not None and reloaded.from_service_worker
+        page.wait_for_selector("body[data-ready]")
+        row = _row(page, code)
+        assert row.get_attribute("data-state") == "pending"
+        assert "Điểu Thị Hơn" in row.inner_text() and "Đã sửa lúc" in row.inner_text()
+        assert page.locator("#outbox li[data-code]").count() >= 1
+
+        context.set_offline(False)
+        page.wait_for_selector(f"#outbox li[data-code='{code}'][data-state='sent']", timeout=20_000)
+        assert "2/2 ảnh đã gửi" in _row(page, code).inner_text()
+        held = _server(page, code)
+        assert held["version"] == 1 and held["status"] == "registered"  # sent once, as corrected
+        uuid = _row(page, code).get_attribute("data-uuid")
+        photos = page.request.get(f"{BASE}/api/servicedesk/field-dossiers/{uuid}/attachments").json()
+        assert len(photos) == 2
+        # Now in the register: not editable on the phone any more, with the reason.
+        assert _row(page, code).get_by_role("button", name="Sửa").count() == 0
+        assert "đã vào sổ của xã" in _row(page, code).inner_text()
+        assert errors == [], errors
+    finally:
+        context.close()
+    official = _registered_once(browser, [code])[code]
+    context, page, errors = _login(browser, OFFICER, "phone")
+    try:
+        page.goto(f"{BASE}/servicedesk/dossiers/{official}/")
+        body = page.locator("main").inner_text()
+        assert "Điểu Thị Hơn" in body and "Điểu K'Lang" not in body
+    finally:
+        context.close()
+
+
+def test_a_dossier_on_the_review_list_is_corrected_after_sending_and_a_late_correction_is_a_conflict(browser):
+    context, page, errors = _login(browser, TEAM, "phone")
+    try:
+        _open_app(page)
+        cccd = _cccd()
+        first = _take(page, None, cccd=cccd)
+        again = _take(
+            page, None, cccd=cccd
+        )  # the same citizen and procedure: a likely duplicate, for the officer
+        page.get_by_role("button", name="Về danh sách").click()
+        for code in (first, again):
+            page.wait_for_selector(f"#outbox li[data-code='{code}'][data-state='sent']", timeout=20_000)
+        assert "chờ cán bộ xã xem" in _row(page, again).inner_text()
+        assert _server(page, again)["version"] == 1
+
+        _edit(page, again)
+        assert "đang chờ cán bộ xã xem" in page.locator("#edit-notice").inner_text()
+        page.fill("#applicant-phone", "0987 654 321")
+        page.get_by_role("button", name="Lưu bản sửa").click()
+        page.wait_for_selector("#view-receipt:not([hidden])")
+        assert page.locator("#receipt-code").inner_text().strip() == again
+        page.get_by_role("button", name="Về danh sách").click()
+        page.wait_for_selector(
+            f"#outbox li[data-code='{again}'][data-state='sent'][data-edit-state='']", timeout=20_000
+        )
+        assert "Bản sửa đã đến xã" in _row(page, again).inner_text()
+        held = _server(page, again)
+        assert held["version"] == 2 and held["status"] == "review"
+
+        # Offline in the hamlet, the member corrects the name; meanwhile the officer puts the dossier in the register.
+        context.set_offline(True)
+        page.wait_for_selector(".tld-net.is-offline")
+        _edit(page, again)
+        page.fill("#applicant-name", "Điểu Thị Lan")
+        page.get_by_role("button", name="Lưu bản sửa").click()
+        page.wait_for_selector("#view-receipt:not([hidden])")
+        page.get_by_role("button", name="Về danh sách").click()
+        assert _row(page, again).get_attribute("data-edit-state") == "pending"
+        assert "Bản sửa chờ gửi" in _row(page, again).inner_text()
+        _register_as_officer(browser, again)
+
+        context.set_offline(False)
+        page.wait_for_selector(f"#outbox li[data-code='{again}'][data-edit-state='conflict']", timeout=20_000)
+        row = _row(page, again)
+        page.wait_for_function(
+            f"() => document.querySelector(\"#outbox li[data-code='{again}']\").innerText.includes('đã vào sổ')"
+        )
+        text = row.inner_text()
+        assert "bản sửa đã được gửi cho cán bộ xã để đối chiếu" in text
+        assert "Điểu Thị Lan" in text  # what was typed stays on the phone
+        assert row.get_by_role("button", name="Sửa").count() == 0 and "Không sửa trên máy được nữa" in text
+        assert row.get_attribute("data-state") == "sent"
+        _fits(page, "phone")
+        _shot(page, "mobile-app-edit-conflict")
+        assert _server(page, again)["version"] == 2  # nothing written over
+        assert [e for e in errors if CONFLICT not in e] == [], errors
+    finally:
+        context.close()
+    context, page, errors = _login(browser, OFFICER, "phone")
+    try:
+        page.goto(f"{BASE}/mobile/")
+        conflict = page.locator("li.card", has_text=again)
+        assert conflict.count() == 1 and "Điểu Thị Lan" in conflict.inner_text()
+    finally:
+        context.close()
+
+
+def _register_as_officer(browser, code):
+    """The commune officer judges the likely duplicate `code` on /mobile/: not the same dossier, into the register."""
+    context, page, errors = _login(browser, OFFICER, "phone")
+    try:
+        page.goto(f"{BASE}/mobile/")
+        row = page.locator("tr", has=page.locator("th", has_text=re.compile(rf"^{code}$")))
+        row.get_by_role("button", name="Không trùng: vào sổ").click()
+        page.wait_for_load_state("load")
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def _sign_in_again(page, username):
+    """Sign out and in as `username` on the same phone (the same browser profile: its IndexedDB stays)."""
+    page.goto(f"{BASE}/")
+    with page.expect_navigation():
+        page.locator("details:has(form[action$='/logout/']) > summary").first.click()
+        page.get_by_role("button", name="Đăng xuất").click()
+    page.goto(f"{BASE}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{BASE}/mobile/app/")
+    page.wait_for_selector("body[data-ready]")
+
+
+def test_a_shared_phone_keeps_each_users_dossiers_apart(browser):
+    context, page, errors = _login(browser, TEAM, "phone")
+    try:
+        _open_app(page)
+        page.route(
+            "**/api/servicedesk/field-dossiers/**", lambda route: route.abort()
+        )  # no network for the dossier
+        code = _take(page, None)
+        page.get_by_role("button", name="Về danh sách").click()
+        page.wait_for_selector(f"#outbox li[data-code='{code}'] .tld-error")
+        page.unroute("**/api/servicedesk/field-dossiers/**")
+
+        _sign_in_again(page, OFFICER)  # another official picks up the phone
+        assert page.locator(f"#outbox li[data-code='{code}']").count() == 0
+        assert "1 hồ sơ chưa gửi của" in page.locator("#banners").inner_text()
+        assert not page.locator("#device-card").is_hidden()  # their own phone prefix, their own counter
+
+        _sign_in_again(page, TEAM)  # back to the member who took it: it is still there, and goes out
+        page.wait_for_selector(f"#outbox li[data-code='{code}'][data-state='sent']", timeout=20_000)
+        assert "chưa gửi của" not in page.locator("#banners").inner_text()
+        assert [e for e in errors if CUT not in e] == [], errors
     finally:
         context.close()

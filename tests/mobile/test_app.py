@@ -104,6 +104,27 @@ def test_the_app_page_runs_no_inline_script_and_carries_its_settings(client_for,
     assert page.xpath("//link[@rel='manifest']/@href") == ["/mobile/app/manifest.webmanifest"]
 
 
+def test_the_app_page_names_whose_dossiers_the_phone_shows_and_says_how_an_edit_went(client_for, mai, tien):
+    """Each user has their own store on the phone (keyed by the page's `userKey`); the edit form's words come
+    translated from the server like the rest of the app's."""
+    mine = json.loads(
+        lxml.html.fromstring(client_for(mai).get("/mobile/app/").content).get_element_by_id("app-config").text
+    )
+    theirs = json.loads(
+        lxml.html.fromstring(client_for(tien).get("/mobile/app/").content)
+        .get_element_by_id("app-config")
+        .text
+    )
+    assert mine["userKey"] == str(mai.pk) and theirs["userKey"] == str(tien.pk)
+    text = mine["text"]
+    assert text["editTitle"] % {"code": "TLD-25162A-0001"} == "Sửa hồ sơ TLD-25162A-0001"
+    assert "đã được gửi cho cán bộ xã để đối chiếu" in text["editConflict"]
+    assert "%(code)s" in text["lockedRegistered"] and "%(name)s" in text["otherUser"]
+    # The form's own labels are the page's: the app swaps them between a new dossier and a correction.
+    page = client_for(mai).get("/mobile/app/").content.decode()
+    assert f">{text['saveNew']}</button>" in page and text["newTitle"] in page
+
+
 def test_the_service_worker_precaches_the_app_by_its_static_urls(client):
     response = client.get("/mobile/app/sw.js")  # public: it names static files only
     assert response.status_code == 200

@@ -70,6 +70,8 @@ def shell(request):
         "commune": commune.code,
         "communeName": commune.name,
         "user": request.user.full_name or request.user.username,
+        # Whose dossiers the phone shows: each user has their own store on the phone (mobile/store.js).
+        "userKey": str(request.user.pk),
         "api": {
             "pack": "/api/servicedesk/field-pack",
             "devices": "/api/servicedesk/field-devices",
@@ -246,4 +248,46 @@ def _texts():
         "neverSynced": _("Chưa gửi được lần nào."),
         "storageError": _("Không lưu được vào bộ nhớ của máy: %(error)s"),
         "dayFormat": _("%(day)s/%(month)s/%(year)s"),
+        # Correcting a dossier on the phone (mobile/form.js, sync.js)
+        "edit": _("Sửa"),
+        "newTitle": _("Hồ sơ mới"),
+        "editTitle": _("Sửa hồ sơ %(code)s"),
+        "saveNew": _("Lưu và cấp biên nhận tạm"),
+        "saveEdit": _("Lưu bản sửa"),
+        "editBeforeSend": _(
+            "Hồ sơ %(code)s chưa gửi về xã: sửa rồi lưu, hồ sơ được gửi như mới. Biên nhận tạm giữ nguyên mã; "
+            "in lại hoặc cho người dân xem bản đã sửa."
+        ),
+        "editAfterSend": _(
+            "Hồ sơ %(code)s đã gửi về xã, đang chờ cán bộ xã xem. Bản sửa được lưu trong máy rồi gửi khi có mạng; "
+            "nếu cán bộ đã xử lý hồ sơ trước khi bản sửa đến, bản sửa được chuyển cho cán bộ đối chiếu, không ghi "
+            "đè. Ảnh đã gửi về xã không bỏ ra được."
+        ),
+        "keptTrip": _("Chuyến đã ghi trong hồ sơ"),
+        "photoOnServer": _("đã gửi về xã"),
+        "editPending": _("Bản sửa chờ gửi"),
+        "editConflictBadge": _("Bản sửa chờ cán bộ đối chiếu"),
+        "editConflict": _(
+            "Cán bộ xã đã xử lý hồ sơ này (hoặc hồ sơ đã thay đổi trên hệ thống) trước khi bản sửa đến: bản sửa "
+            "đã được gửi cho cán bộ xã để đối chiếu, không ghi đè lên hồ sơ. Nội dung đã sửa vẫn giữ trong máy."
+        ),
+        "editWaiting": _("Bản sửa lúc %(time)s chờ gửi về xã."),
+        "editSent": _("Bản sửa đã đến xã lúc %(time)s (lần sửa %(n)s)."),
+        "editedBeforeSend": _("Đã sửa lúc %(time)s, trước khi gửi."),
+        "lockedRegistered": _(
+            "Không sửa trên máy được nữa: hồ sơ đã vào sổ của xã (mã %(code)s). Cần sửa gì, báo cán bộ xã sửa "
+            "trong sổ."
+        ),
+        "lockedLinked": _(
+            "Không sửa trên máy được nữa: cán bộ xã đã gộp vào hồ sơ %(code)s có sẵn trong sổ. Cần sửa gì, báo "
+            "cán bộ xã."
+        ),
+        "lockedDismissed": _("Không sửa trên máy được nữa: cán bộ xã đã loại hồ sơ này."),
+        "editSaved": _("Đã lưu bản sửa của %(code)s trong máy; biên nhận giữ nguyên mã."),
+        "editUnchanged": _("Không có gì thay đổi: hồ sơ giữ nguyên."),
+        "editSavedAfterSend": _("Đã lưu bản sửa của %(code)s trong máy; bản sửa sẽ gửi về xã khi có mạng."),
+        "otherUser": _(
+            "Máy này còn %(count)s hồ sơ chưa gửi của %(name)s: được giữ riêng (tài khoản khác không xem được) và "
+            "sẽ gửi khi người đó đăng nhập lại trên máy này."
+        ),
     }

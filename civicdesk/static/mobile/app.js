@@ -1,7 +1,8 @@
 // CivicDesk – Tổ lưu động: the app's screens — register the phone, download the trip pack, open the dossier form
 // (mobile/form.js), show the provisional receipt (mobile/receipt.js), and watch the outbox (mobile/sync.js). Works
 // offline once the service worker has cached it (mobile/sw.js); everything taken is in IndexedDB (mobile/store.js)
-// before the receipt is shown.
+// before the receipt is shown. A dossier can be corrected from the outbox or its receipt (the same form) until the
+// commune officer has put it in the register.
 (function () {
   "use strict";
   var CDM = (window.CDM = window.CDM || {});
@@ -42,7 +43,7 @@
     }
     var dossiers = await CDM.store.dossiers();
     var waiting = dossiers.filter(function (d) { return d.state !== "sent"; });
-    var oldest = waiting.reduce(function (min, d) { return Math.min(min, d.createdAt); }, Infinity);
+    var oldest = waiting.reduce(function (min, d) { return Math.min(min, d.edit ? d.edit.savedAt : d.createdAt); }, Infinity);
     var lastSync = await CDM.store.getMeta("lastSync");
     if (waiting.length && Date.now() - oldest > config.staleDays * DAY) {
       notes.push(["warning", format(text.stale, { count: waiting.length, days: Math.floor((Date.now() - oldest) / DAY) })]);
@@ -52,6 +53,9 @@
       notes.push(["warning", format(text.clockSkew, { minutes: Math.round(Math.abs(clockSkew) / 60000) })]);
     }
     if (persisted === false) { notes.push(["info", text.noPersist]); }
+    CDM.store.othersWaiting().forEach(function (other) {
+      notes.push(["info", format(text.otherUser, { count: other.waiting, name: other.name })]);
+    });
     var shown = notes.map(function (note) {
       return el("p", { className: "msg" + (note[0] === "info" ? " small" : " msg-" + note[0]), text: note[1] });
     });
@@ -166,6 +170,8 @@
 
   function stateLabel(dossier) {
     if (CDM.sync.state.current === dossier.uuid) { return [text.sending, "badge"]; }
+    if (dossier.edit && dossier.edit.state === "pending") { return [text.editPending, "badge"]; }
+    if (dossier.edit && dossier.edit.state === "conflict") { return [text.editConflictBadge, "badge badge-warn"]; }
     if (dossier.state === "sent") {
       var status = dossier.result && dossier.result.status;
       if (status === "review") { return [text.review, "badge badge-warn"]; }
@@ -185,7 +191,7 @@
       var d = dossiers[i];
       counts[d.state] += 1;
       var label = stateLabel(d);
-      var lines = [];
+      var lines = editLines(d);
       if (d.result && d.result.dossierCode) {
         lines.push(el("p", { className: "tld-official", text: format(text.officialCode, { code: d.result.dossierCode }) }));
       } else if (d.result && d.result.status !== "registered") {
@@ -205,10 +211,16 @@
       var actions = el("div", { className: "tld-row-actions" });
       var view = el("button", { type: "button", className: "btn btn-secondary btn-small", "data-receipt": d.uuid, text: text.viewReceipt });
       actions.appendChild(view);
+      var refusal = editRefusal(d);
+      if (!refusal) {
+        actions.appendChild(el("button", { type: "button", className: "btn btn-secondary btn-small", "data-edit": d.uuid, text: text.edit }));
+      } else {
+        lines.push(el("p", { className: "small muted tld-locked", text: refusal }));
+      }
       if (d.state === "failed") {
         actions.appendChild(el("button", { type: "button", className: "btn btn-small", "data-retry": d.uuid, text: text.retry }));
       }
-      rows.push(el("li", { "data-uuid": d.uuid, "data-state": d.state, "data-code": d.code }, [
+      rows.push(el("li", { "data-uuid": d.uuid, "data-state": d.state, "data-code": d.code, "data-edit-state": d.edit ? d.edit.state : "" }, [
         el("div", { className: "tld-row-head" }, [
           el("strong", { className: "tld-row-code", text: d.code }),
           el("span", { className: label[1] + " tld-state", text: label[0] }),
@@ -217,6 +229,7 @@
       ].concat(lines, [actions])));
     }
     if (!dossiers.length) { rows.push(el("li", { className: "muted", text: text.emptyOutbox })); }
+    CDM.store.countWaiting(dossiers.filter(function (d) { return d.state !== "sent"; }).length);
     // Built aside and swapped in at once: two renders racing (a save and a sync step) never mix their rows.
     $("outbox").replaceChildren.apply($("outbox"), rows);
     $("outbox-counts").textContent = format(text.counts, counts);
@@ -225,15 +238,64 @@
     banners();
   }
 
+  // What the outbox row says of a correction: waiting, sent (with the version), or kept for the officer.
+  function editLines(d) {
+    var lines = [];
+    if (d.edit && d.edit.state === "conflict") {
+      lines.push(el("p", { className: "msg msg-warning small tld-conflict", text: text.editConflict }));
+    } else if (d.edit && d.edit.state === "pending") {
+      lines.push(el("p", { className: "small", text: format(text.editWaiting, { time: CDM.receipt.when(d.edit.savedAt) }) }));
+    } else if (d.editSentAt) {
+      lines.push(el("p", { className: "small", text: format(text.editSent, { time: CDM.receipt.when(d.editSentAt), n: d.editVersion - 1 }) }));
+    } else if (d.editedAt && !d.result) {
+      lines.push(el("p", { className: "small", text: format(text.editedBeforeSend, { time: CDM.receipt.when(d.editedAt) }) }));
+    }
+    return lines;
+  }
+
+  // Why a dossier cannot be corrected on the phone any more ("" when it can): the register is the officer's.
+  function editRefusal(d) {
+    var status = d.result && d.result.status;
+    if (!status || status === "review") { return ""; }
+    if (status === "linked") { return format(text.lockedLinked, { code: d.result.dossierCode || "" }); }
+    if (status === "dismissed") { return text.lockedDismissed; }
+    return format(text.lockedRegistered, { code: d.result.dossierCode || "" });
+  }
+
+  async function openEdit(uuid) {
+    var dossier = await CDM.store.getDossier(uuid);
+    if (!dossier) { return; }
+    var refusal = editRefusal(dossier);
+    if (refusal) { flash(refusal); show("home"); return; }
+    if (!pack) { flash(text.packNone); return; }
+    await CDM.form.edit(dossier);
+  }
+
   async function outboxClick(event) {
     var receipt = event.target.closest("[data-receipt]");
     var retry = event.target.closest("[data-retry]");
+    var edit = event.target.closest("[data-edit]");
     if (receipt) {
-      CDM.receipt.show(await CDM.store.getDossier(receipt.getAttribute("data-receipt")), config);
-      show("receipt");
+      showReceipt(await CDM.store.getDossier(receipt.getAttribute("data-receipt")));
+    } else if (edit) {
+      await openEdit(edit.getAttribute("data-edit"));
     } else if (retry) {
       CDM.sync.retry(retry.getAttribute("data-retry"));
     }
+  }
+
+  // The receipt, with a button to correct the dossier while that is still possible (and the reason when not).
+  function showReceipt(dossier) {
+    CDM.receipt.show(dossier, config);
+    var refusal = editRefusal(dossier);
+    $("receipt-edit").hidden = !!refusal;
+    $("receipt-edit").setAttribute("data-uuid", dossier.uuid);
+    $("receipt-locked").hidden = !refusal;
+    $("receipt-locked").textContent = refusal;
+    var status = $("receipt-status");
+    var notes = editLines(dossier).map(function (line) { return line.textContent; });
+    if (notes.length) { status.textContent = [status.textContent].concat(notes).filter(Boolean).join(" "); }
+    show("receipt");
   }
 
   // A dossier is on the phone: show its receipt, count it, send it if there is a network.
@@ -241,8 +303,15 @@
     device.next = (device.next || 1) + 1;
     renderDevice();
     askPersistence();
-    CDM.receipt.show(dossier, config);
-    show("receipt");
+    showReceipt(dossier);
+    renderOutbox();
+    CDM.sync.run(true);
+  }
+
+  // A correction is on the phone: the receipt (same code, corrected content), then the outbox sends it.
+  function edited(dossier, changed) {
+    showReceipt(dossier);
+    flash(changed ? format(dossier.result ? text.editSavedAfterSend : text.editSaved, { code: dossier.code }) : text.editUnchanged);
     renderOutbox();
     CDM.sync.run(true);
   }
@@ -253,7 +322,7 @@
     get text() { return text; },
     get pack() { return pack; },
     get device() { return device; },
-    el: el, format: format, show: show, day: day, saved: saved,
+    el: el, format: format, show: show, day: day, saved: saved, edited: edited, editRefusal: editRefusal,
   };
 
   // -- Start -------------------------------------------------------------------------------------------------------
@@ -279,6 +348,7 @@
     config = JSON.parse($("app-config").textContent);
     text = config.text;
     CDM.timeZone = config.timeZone;
+    CDM.store.use(config.userKey, config.user);
     CDM.sync.init(config);
     registerWorker();
     network();
@@ -293,6 +363,7 @@
     CDM.form.bind(CDM.app);
     $("new-dossier").addEventListener("click", CDM.form.open);
     $("cancel-dossier").addEventListener("click", function () { show("home"); });
+    $("receipt-edit").addEventListener("click", function () { openEdit($("receipt-edit").getAttribute("data-uuid")); });
     $("receipt-print").addEventListener("click", function () { window.print(); });
     $("receipt-next").addEventListener("click", CDM.form.open);
     $("receipt-done").addEventListener("click", function () { show("home"); });

@@ -1,12 +1,18 @@
 // CivicDesk – Tổ lưu động: the dossier form — the procedure picked from the trip pack, the counter's checklist
 // (no receipt while a required component is unticked), the applicant, the photos compressed on the phone; saved in
 // IndexedDB with the device's next provisional number before the receipt is shown (mobile/store.js).
+//
+// The same form corrects a dossier already taken (`CDM.form.edit`), prefilled, with the same checks; the receipt
+// keeps its provisional code. Not yet on the server: the stored dossier is simply corrected and sent as if new. On
+// the server and still waiting for the commune officer: the correction is kept on the phone and goes out as an edit
+// with the version the phone last saw (mobile/sync.js). Already in the register: not editable here (app.js).
 (function () {
   "use strict";
   var CDM = (window.CDM = window.CDM || {});
   var CCCD = /^\d{12}$/;
   var app = null; // CDM.app, set by mobile/app.js when it starts
   var formPhotos = [], busyPhotos = 0, saving = false, lastHamlet = "";
+  var editing = null; // the stored dossier being corrected; null for a new one
   var $ = function (id) { return document.getElementById(id); };
 
   function uuid() {
@@ -65,39 +71,102 @@
     });
   }
 
-  function openForm() {
+  // The empty form with the pack's hamlets and trips; `record` is the dossier being corrected, or null.
+  function prepare(record) {
+    editing = record;
     $("dossier-form").reset();
     formPhotos = [];
-    renderPhotos();
     $("form-errors").hidden = true;
+    $("photo-status").textContent = "";
     $("procedure-filter").value = "";
-    fillProcedures();
-    renderChecklist();
     var hamlet = $("hamlet");
     hamlet.replaceChildren(app.el("option", { value: "", text: app.text.noHamlet }));
     app.pack.hamlets.forEach(function (h) { hamlet.appendChild(app.el("option", { value: String(h.id), text: h.name })); });
-    hamlet.value = lastHamlet; // the team works one hamlet at a time: keep the one of the previous dossier
     var trip = $("trip");
     trip.replaceChildren(app.el("option", { value: "", text: app.text.noTrip }));
-    var today = app.day(Date.now()).split("/").reverse().join("-");
     app.pack.trips.forEach(function (t) {
       trip.appendChild(app.el("option", { value: String(t.id), text: t.title + " (" + t.day.split("-").reverse().join("/") + ")" }));
-      if (t.day === today) { trip.value = String(t.id); }
     });
+    $("form-title").textContent = record ? app.format(app.text.editTitle, { code: record.code }) : app.text.newTitle;
+    $("save-dossier").textContent = record ? app.text.saveEdit : app.text.saveNew;
+    var notice = $("edit-notice");
+    notice.hidden = !record;
+    if (record) {
+      notice.textContent = app.format(record.result ? app.text.editAfterSend : app.text.editBeforeSend, { code: record.code });
+    }
+  }
+
+  function openForm() {
+    prepare(null);
+    fillProcedures();
+    renderChecklist();
+    renderPhotos();
+    $("hamlet").value = lastHamlet; // the team works one hamlet at a time: keep the one of the previous dossier
+    var today = app.day(Date.now()).split("/").reverse().join("-");
+    app.pack.trips.forEach(function (t) { if (t.day === today) { $("trip").value = String(t.id); } });
     $("trip-field").hidden = app.pack.trips.length === 0;
     app.show("form");
     $("procedure-filter").focus();
+  }
+
+  // The form prefilled with a stored dossier and its photos (those already on the server cannot be taken back).
+  async function openEdit(record) {
+    var stored = await CDM.store.photosOf(record.uuid);
+    var data = record.payload;
+    prepare(record);
+    fillProcedures();
+    $("procedure").value = data.procedure_code;
+    if ($("procedure").value !== data.procedure_code) {
+      // The pack downloaded since no longer offers it: keep it, named as on the receipt.
+      $("procedure").appendChild(app.el("option", { value: data.procedure_code, text: record.procedureName }));
+      $("procedure").value = data.procedure_code;
+    }
+    renderChecklist();
+    (data.present || []).forEach(function (index) {
+      var box = $("item-" + index);
+      if (box) { box.checked = true; }
+    });
+    $("applicant-name").value = data.applicant_name || "";
+    $("applicant-id").value = data.applicant_id_number || "";
+    $("applicant-phone").value = data.applicant_phone || "";
+    $("note").value = data.note || "";
+    keep($("hamlet"), data.hamlet, record.hamletName);
+    keep($("trip"), data.trip, app.text.keptTrip);
+    $("trip-field").hidden = app.pack.trips.length === 0 && !data.trip;
+    formPhotos = stored.map(function (photo, index) {
+      return { uuid: photo.uuid, stored: true, sent: photo.state === "sent", thumb: photo.thumb, size: photo.size, name: String(index + 1) };
+    });
+    renderPhotos();
+    // Opened at the top, with no field focused: the title and what happens to a correction are read first (and
+    // the phone's keyboard does not cover them).
+    app.show("form");
+  }
+
+  // Selects `value` in `select`, adding it when the pack no longer lists it (a past trip): an edit never drops it.
+  function keep(select, value, label) {
+    if (value === undefined || value === null || value === "") { select.value = ""; return; }
+    select.value = String(value);
+    if (select.value !== String(value)) {
+      select.appendChild(app.el("option", { value: String(value), text: label || String(value) }));
+      select.value = String(value);
+    }
   }
 
   function renderPhotos() {
     var list = $("photo-list");
     list.replaceChildren();
     formPhotos.forEach(function (photo, index) {
-      var remove = app.el("button", { type: "button", className: "btn btn-secondary btn-small", text: app.text.removePhoto });
-      remove.addEventListener("click", function () { formPhotos.splice(index, 1); renderPhotos(); });
+      var info = app.format(app.text.photoInfo, { kb: Math.round(photo.size / 1024) });
+      var remove = null;
+      if (photo.sent) {
+        info += " · " + app.text.photoOnServer; // the server keeps it: the officer decides what to do with it
+      } else {
+        remove = app.el("button", { type: "button", className: "btn btn-secondary btn-small", text: app.text.removePhoto });
+        remove.addEventListener("click", function () { formPhotos.splice(index, 1); renderPhotos(); });
+      }
       list.appendChild(app.el("li", {}, [
         app.el("img", { src: photo.thumb, alt: photo.name, width: "80", height: "80" }),
-        app.el("span", { className: "small", text: app.format(app.text.photoInfo, { kb: Math.round(photo.size / 1024) }) }),
+        app.el("span", { className: "small", text: info }),
         remove,
       ]));
     });
@@ -168,6 +237,32 @@
     }
   }
 
+  // What the form says, as the server takes it (the same for a new dossier and a correction).
+  function content(chosen, present) {
+    var data = {
+      procedure_code: chosen.code,
+      present: present.slice().sort(function (a, b) { return a - b; }),
+      applicant_name: $("applicant-name").value.trim().replace(/\s+/g, " "),
+      applicant_id_number: $("applicant-id").value.replace(/\s/g, ""),
+      applicant_phone: phoneDigits($("applicant-phone").value),
+      note: $("note").value.trim(),
+    };
+    if ($("hamlet").value) { data.hamlet = parseInt($("hamlet").value, 10); }
+    if ($("trip").value) { data.trip = parseInt($("trip").value, 10); }
+    return data;
+  }
+
+  function described(chosen, present) {
+    var hamletId = $("hamlet").value ? parseInt($("hamlet").value, 10) : null;
+    var hamlet = app.pack.hamlets.find(function (h) { return h.id === hamletId; });
+    var kept = editing && editing.payload.hamlet === hamletId ? editing.hamletName : "";
+    return {
+      procedureName: chosen.name,
+      hamletName: hamlet ? hamlet.name : kept,
+      itemNames: chosen.items.filter(function (i) { return present.indexOf(i.index) !== -1; }).map(function (i) { return i.name; }),
+    };
+  }
+
   async function save() {
     var chosen = procedure();
     var present = Array.prototype.map.call(
@@ -183,9 +278,9 @@
       return;
     }
     box.hidden = true;
-    var hamletId = $("hamlet").value ? parseInt($("hamlet").value, 10) : null;
-    var tripId = $("trip").value ? parseInt($("trip").value, 10) : null;
-    var hamlet = app.pack.hamlets.find(function (h) { return h.id === hamletId; });
+    if (editing) {
+      return saveEdit(chosen, present, box);
+    }
     var dossierUuid = uuid();
     var now = Date.now();
     var photos = formPhotos.map(function (photo) {
@@ -194,26 +289,14 @@
     var saved;
     try {
       saved = await CDM.store.saveDossier(function (code) {
-        var payload = {
-          device: app.device.prefix,
-          provisional_code: code,
-          taken_at: new Date(now).toISOString(),
-          procedure_code: chosen.code,
-          present: present.sort(function (a, b) { return a - b; }),
-          applicant_name: $("applicant-name").value.trim().replace(/\s+/g, " "),
-          applicant_id_number: $("applicant-id").value.replace(/\s/g, ""),
-          applicant_phone: phoneDigits($("applicant-phone").value),
-          note: $("note").value.trim(),
-        };
-        if (hamletId) { payload.hamlet = hamletId; }
-        if (tripId) { payload.trip = tripId; }
+        var payload = Object.assign(
+          { device: app.device.prefix, provisional_code: code, taken_at: new Date(now).toISOString() }, content(chosen, present)
+        );
         return {
-          dossier: {
+          dossier: Object.assign({
             uuid: dossierUuid, code: code, payload: payload, createdAt: now, state: "pending", attempts: 0,
-            procedureName: chosen.name, hamletName: hamlet ? hamlet.name : "",
-            itemNames: chosen.items.filter(function (i) { return present.indexOf(i.index) !== -1; }).map(function (i) { return i.name; }),
             photoCount: photos.length, result: null, lastError: "",
-          },
+          }, described(chosen, present)),
           photos: photos,
         };
       });
@@ -226,6 +309,56 @@
     app.saved(saved);
   }
 
+  // A correction: stored first (same UUID, same provisional code, same time taken), then sent by the outbox.
+  async function saveEdit(chosen, present, box) {
+    var now = Date.now();
+    var corrected = content(chosen, present);
+    var keptPhotos = formPhotos.filter(function (p) { return p.stored; }).map(function (p) { return p.uuid; });
+    var added = formPhotos.filter(function (p) { return !p.stored; }).map(function (photo) {
+      return { uuid: uuid(), dossier: editing.uuid, blob: photo.blob, type: photo.type, size: photo.size, sha256: photo.sha256, thumb: photo.thumb, state: "pending" };
+    });
+    var refusal = "", changed = false;
+    var saved;
+    try {
+      saved = await CDM.store.saveEdit(editing.uuid, function (dossier, stored) {
+        var removed = stored.filter(function (p) { return keptPhotos.indexOf(p.uuid) === -1 && p.state !== "sent"; });
+        var payload = {};
+        // What the form does not show (device, code, time taken, anything a later version adds) is kept as it was.
+        Object.keys(dossier.payload).forEach(function (key) {
+          if (key !== "hamlet" && key !== "trip") { payload[key] = dossier.payload[key]; }
+        });
+        Object.assign(payload, corrected);
+        changed = JSON.stringify(payload) !== JSON.stringify(dossier.payload) || removed.length > 0 || added.length > 0;
+        refusal = CDM.app.editRefusal(dossier);
+        if (refusal || !changed) { return { changed: false, add: [], remove: [] }; }
+        Object.assign(dossier, described(chosen, present));
+        dossier.payload = payload;
+        dossier.photoCount = stored.length - removed.length + added.length;
+        dossier.editedAt = now;
+        if (dossier.result) {
+          // The server has it: the correction goes out as an edit of the version the phone last saw.
+          dossier.edit = { state: "pending", baseVersion: dossier.result.version, savedAt: now, error: "" };
+        }
+        dossier.state = "pending";
+        dossier.lastError = "";
+        dossier.nextAttemptAt = null;
+        return { changed: true, add: added, remove: removed.map(function (p) { return p.uuid; }) };
+      });
+    } catch (error) {
+      box.replaceChildren(app.el("strong", { text: app.format(app.text.storageError, { error: error.message || error.name }) }));
+      box.hidden = false;
+      return;
+    }
+    if (refusal) {
+      box.replaceChildren(app.el("strong", { text: refusal }));
+      box.hidden = false;
+      box.focus();
+      return;
+    }
+    editing = null;
+    app.edited(saved, changed);
+  }
+
   CDM.form = {
     // Wires the form's controls; `shell` is CDM.app (settings, texts, the pack and device, and its helpers).
     bind: function (shell) {
@@ -236,5 +369,6 @@
       $("dossier-form").addEventListener("submit", saveDossier);
     },
     open: openForm,
+    edit: openEdit,
   };
 })();

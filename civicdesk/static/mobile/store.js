@@ -6,15 +6,20 @@
 //   dossiers  one per dossier taken, by client UUID: the exact payload sent (a retry must send the same bytes),
 //             what the receipt shows, and the outbox state: pending → sent | failed (with the error).
 //   photos    one per compressed photo, by its own UUID, with the dossier's UUID (index "dossier").
+//
+// Each signed-in user has a database of their own ("civicdesk-mobile-<user>"), so a phone passed from one member of
+// the team to another never shows the first one's dossiers to the second, and what the first left unsent waits,
+// untouched, until they sign in again. The database of the app's first version ("civicdesk-mobile", one per phone)
+// belongs to the first user who opens this version (meta "owner"): what it holds is theirs and is sent as before.
 (function () {
   "use strict";
   var CDM = (window.CDM = window.CDM || {});
-  var NAME = "civicdesk-mobile";
-  var opened = null;
+  var LEGACY = "civicdesk-mobile";
+  var OWNERS = "civicdesk-mobile-owners"; // localStorage: who else keeps dossiers on this phone (names, counts)
+  var owner = null, name = null, opened = null;
 
-  function db() {
-    if (!opened) {
-      opened = window.idb.openDB(NAME, 1, {
+  function open(dbName) {
+    return window.idb.openDB(dbName, 1, {
         upgrade: function (database) {
           database.createObjectStore("meta");
           database.createObjectStore("dossiers", { keyPath: "uuid" });
@@ -22,12 +27,38 @@
         },
         blocking: function () {
           // Another tab opened a newer version of the database: let it upgrade.
-          opened.then(function (database) { database.close(); });
+          if (opened) { opened.then(function (database) { database.close(); }); }
           opened = null;
         },
       });
+  }
+
+  // The database of the signed-in user: the first version's one if it is unclaimed or theirs, else their own.
+  async function choose() {
+    var legacy = await open(LEGACY);
+    var claimed = await legacy.get("meta", "owner");
+    if (!claimed || claimed === owner) {
+      if (!claimed) { await legacy.put("meta", owner, "owner"); }
+      name = LEGACY;
+      return legacy;
     }
+    legacy.close();
+    name = LEGACY + "-" + owner;
+    return open(name);
+  }
+
+  function db() {
+    if (!owner) { return Promise.reject(new Error("no user")); }
+    if (!opened) { opened = name ? open(name) : choose(); }
     return opened;
+  }
+
+  function owners() {
+    try {
+      return JSON.parse(window.localStorage.getItem(OWNERS) || "{}") || {};
+    } catch (error) {
+      return {};
+    }
   }
 
   function code(prefix, number) {
@@ -36,6 +67,30 @@
 
   CDM.store = {
     code: code,
+
+    // Must be called before anything else: `key` is the signed-in user's (from the page), `label` their name.
+    use: function (key, label) {
+      owner = String(key);
+      var all = owners();
+      all[owner] = Object.assign({ waiting: 0 }, all[owner], { name: label });
+      try { window.localStorage.setItem(OWNERS, JSON.stringify(all)); } catch (error) { /* private mode: no list */ }
+    },
+
+    // Records how many of this user's dossiers are not yet on the server, for the next user of the phone to see.
+    countWaiting: function (count) {
+      var all = owners();
+      if (!all[owner] || all[owner].waiting === count) { return; }
+      all[owner].waiting = count;
+      try { window.localStorage.setItem(OWNERS, JSON.stringify(all)); } catch (error) { /* see use() */ }
+    },
+
+    // The other users of this phone who left dossiers unsent: [{name, waiting}].
+    othersWaiting: function () {
+      var all = owners();
+      return Object.keys(all).filter(function (key) { return key !== owner && all[key].waiting > 0; }).map(function (key) {
+        return all[key];
+      });
+    },
 
     getMeta: function (key) {
       return db().then(function (database) { return database.get("meta", key); });
@@ -86,6 +141,52 @@
 
     putPhoto: async function (photo) {
       return (await db()).put("photos", photo);
+    },
+
+    // Changes a stored dossier in one transaction: `change(dossier)` edits the record read inside it (never a copy
+    // read earlier, which a save or a sync step may have changed since) and must not wait on anything.
+    update: async function (uuid, change) {
+      var tx = (await db()).transaction("dossiers", "readwrite");
+      var store = tx.objectStore("dossiers");
+      var dossier = await store.get(uuid);
+      if (dossier) {
+        change(dossier);
+        store.put(dossier);
+      }
+      await tx.done;
+      return dossier;
+    },
+
+    // Stores a corrected dossier and its photos in one transaction: `edit(dossier)` changes the record read inside
+    // it and returns {changed, add: [photos], remove: [photo UUIDs]}; photos already on the server are never removed.
+    saveEdit: async function (uuid, edit) {
+      var tx = (await db()).transaction(["dossiers", "photos"], "readwrite");
+      var dossiers = tx.objectStore("dossiers"), photos = tx.objectStore("photos");
+      var dossier = await dossiers.get(uuid);
+      if (!dossier) {
+        tx.abort();
+        throw new Error("no dossier");
+      }
+      var current = await photos.index("dossier").getAll(uuid);
+      var made = edit(dossier, current);
+      made.remove.forEach(function (photoUuid) {
+        var photo = current.find(function (p) { return p.uuid === photoUuid; });
+        if (photo && photo.state !== "sent") { photos.delete(photoUuid); }
+      });
+      made.add.forEach(function (photo) { photos.add(photo); });
+      if (made.changed) {
+        // A photo the server refused before is offered again with the corrected dossier.
+        current.forEach(function (photo) {
+          if (photo.state === "failed" && made.remove.indexOf(photo.uuid) === -1) {
+            photo.state = "pending";
+            photo.error = "";
+            photos.put(photo);
+          }
+        });
+      }
+      dossiers.put(dossier);
+      await tx.done;
+      return dossier;
     },
   };
 })();

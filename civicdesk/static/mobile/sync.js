@@ -1,6 +1,9 @@
 // CivicDesk – Tổ lưu động: the outbox. Each dossier is sent under its client UUID (PUT, idempotent: a retry after a
 // lost answer is answered 200 with the same record), then each of its photos under their own UUIDs. Nothing is
-// removed from the phone; a dossier becomes "sent" once the server holds it and all its photos.
+// removed from the phone; a dossier becomes "sent" once the server holds it and all its photos. A correction made on
+// the phone after the server took the dossier goes out the same way, as an edit with the version the phone last saw
+// (`base_version`); if the officer has dealt with the dossier since, the server keeps the edit for them to compare
+// (409 `conflict`) and the phone shows so, keeping what was typed.
 //
 // When: on app open, on the `online` event, after each save, by the "Gửi ngay" button, and after a failure with
 // exponential backoff and jitter (5 s doubling up to 10 min). iOS has no Background Sync, so the app never relies on
@@ -86,31 +89,21 @@
     listeners.forEach(function (listener) { listener(state); });
   }
 
+  // Sends the dossier (or its correction) until the server holds what the phone holds, then its photos. Every write
+  // goes through CDM.store.update on the record as it is now: the official may correct it while it is on its way.
   async function sendDossier(dossier) {
-    if (!dossier.result) {
-      var answer = await request(
-        "PUT", config.api.dossier + dossier.uuid, JSON.stringify(dossier.payload), { "Content-Type": "application/json" }
-      );
-      var kind = classify(answer);
-      dossier.attempts = (dossier.attempts || 0) + 1;
-      if (kind !== "ok") {
-        dossier.lastError = kind === "login" ? text.needLogin : errorText(answer);
-        if (kind === "permanent") {
-          dossier.state = "failed";
-        }
-        await CDM.store.putDossier(dossier);
-        return kind;
-      }
-      remember(dossier, answer.body);
-      dossier.lastError = "";
-      await CDM.store.putDossier(dossier);
+    var uuid = dossier.uuid, started = Date.now();
+    for (var round = 0; round < 3 && (!dossier.result || (dossier.edit && dossier.edit.state === "pending")); round++) {
+      var kind = await putDossier(dossier);
+      if (kind !== "ok" && kind !== "again") { return kind; }
+      dossier = await CDM.store.getDossier(uuid);
     }
-    var photos = await CDM.store.photosOf(dossier.uuid);
+    var photos = await CDM.store.photosOf(uuid);
     for (var i = 0; i < photos.length; i++) {
       var photo = photos[i];
       if (photo.state !== "pending") { continue; }
       var sent = await request(
-        "PUT", config.api.dossier + dossier.uuid + "/attachments/" + photo.uuid, photo.blob,
+        "PUT", config.api.dossier + uuid + "/attachments/" + photo.uuid, photo.blob,
         { "Content-Type": photo.type, "X-Content-SHA256": photo.sha256 }
       );
       var outcome = classify(sent);
@@ -121,20 +114,94 @@
         photo.state = "failed";
         photo.error = errorText(sent);
       } else {
-        dossier.lastError = outcome === "login" ? text.needLogin : errorText(sent);
-        await CDM.store.putDossier(dossier);
+        var problem = outcome === "login" ? text.needLogin : errorText(sent);
+        await CDM.store.update(uuid, function (d) { d.lastError = problem; });
         return outcome;
       }
       await CDM.store.putPhoto(photo);
     }
+    photos = await CDM.store.photosOf(uuid);
     var problems = photos.filter(function (p) { return p.state === "failed"; }).map(function (p) {
       return format(text.photoFailed, { n: photos.indexOf(p) + 1, message: p.error });
     });
-    dossier.state = problems.length ? "failed" : "sent";
-    dossier.lastError = problems.join(" ");
-    dossier.sentAt = Date.now();
-    dossier.nextAttemptAt = null;
-    await CDM.store.putDossier(dossier);
+    var left = false;
+    await CDM.store.update(uuid, function (d) {
+      if ((d.editedAt || 0) >= started) {
+        left = true; // corrected while it was being sent: the correction goes in the next round
+        return;
+      }
+      d.state = problems.length ? "failed" : "sent";
+      d.lastError = problems.join(" ");
+      d.sentAt = Date.now();
+      d.nextAttemptAt = null;
+    });
+    if (left) { again = true; }
+    return "ok";
+  }
+
+  // One PUT of the dossier: new (no result yet), or a correction of what the server holds, with the version the
+  // phone last saw as `base_version`. ok | again (send once more) | login | transient | permanent.
+  async function putDossier(dossier) {
+    var url = config.api.dossier + dossier.uuid;
+    var sending = JSON.stringify(dossier.payload);
+    var body = dossier.payload;
+    if (dossier.result) {
+      body = Object.assign({}, dossier.payload, { base_version: dossier.edit ? dossier.edit.baseVersion : dossier.result.version });
+    }
+    var answer = await request("PUT", url, JSON.stringify(body), { "Content-Type": "application/json" });
+    var kind = classify(answer);
+    var code = answer.body && answer.body.error && answer.body.error.code;
+    if (kind === "permanent" && code === "uuid_reused" && !dossier.result && dossier.editedAt) {
+      // The server took the dossier before it was corrected (its answer was lost on the way): ask for its version
+      // and send the correction as an edit of it.
+      var known = await request("GET", url);
+      if (known.status === 200) {
+        await CDM.store.update(dossier.uuid, function (d) {
+          remember(d, known.body);
+          d.edit = { state: "pending", baseVersion: known.body.version, savedAt: d.editedAt, error: "" };
+        });
+        return "again";
+      }
+    }
+    if (kind === "permanent" && code === "conflict") {
+      // The officer has dealt with it (or it changed) since the version the phone edited: the server kept the
+      // correction for the officer to compare and wrote nothing over. The phone keeps what was typed.
+      var now = await request("GET", url);
+      await CDM.store.update(dossier.uuid, function (d) {
+        d.attempts = (d.attempts || 0) + 1;
+        if (now.status === 200) { remember(d, now.body); }
+        d.edit = Object.assign({}, d.edit, { state: "conflict", at: Date.now() });
+        d.lastError = "";
+      });
+      return "ok";
+    }
+    if (kind !== "ok") {
+      var problem = kind === "login" ? text.needLogin : errorText(answer);
+      await CDM.store.update(dossier.uuid, function (d) {
+        d.attempts = (d.attempts || 0) + 1;
+        d.lastError = problem;
+        if (kind === "permanent") {
+          d.state = "failed";
+          if (d.edit) { d.edit.state = "failed"; }
+        }
+      });
+      return kind;
+    }
+    await CDM.store.update(dossier.uuid, function (d) {
+      d.attempts = (d.attempts || 0) + 1;
+      var wasEdit = !!d.result;
+      remember(d, answer.body);
+      d.lastError = "";
+      if (JSON.stringify(d.payload) === sending) {
+        if (wasEdit) {
+          d.editSentAt = Date.now();
+          d.editVersion = answer.body.version;
+        }
+        d.edit = null;
+      } else {
+        d.edit = { state: "pending", baseVersion: answer.body.version, savedAt: d.editedAt, error: "" };
+      }
+    });
     return "ok";
   }
 
@@ -153,9 +220,9 @@
     for (var i = 0; i < waiting.length; i++) {
       var answer = await request("GET", config.api.dossier + waiting[i].uuid);
       if (answer.status !== 200) { return; }
-      if (answer.body.status !== "review") {
-        remember(waiting[i], answer.body);
-        await CDM.store.putDossier(waiting[i]);
+      if (answer.body.status !== "review" || answer.body.version !== waiting[i].result.version) {
+        var body = answer.body;
+        await CDM.store.update(waiting[i].uuid, function (d) { if (d.result) { remember(d, body); } });
       }
     }
   }
@@ -208,8 +275,7 @@
       var at = Date.now() + delay;
       var rest = (await CDM.store.dossiers()).filter(function (d) { return d.state === "pending"; });
       for (var j = 0; j < rest.length; j++) {
-        rest[j].nextAttemptAt = at;
-        await CDM.store.putDossier(rest[j]);
+        await CDM.store.update(rest[j].uuid, function (d) { d.nextAttemptAt = at; });
       }
       schedule(trouble === "login" ? null : delay);
     } else {
@@ -258,8 +324,10 @@
         await CDM.store.putPhoto(photos[i]);
       }
     }
-    dossier.state = "pending";
-    await CDM.store.putDossier(dossier);
+    await CDM.store.update(uuid, function (d) {
+      d.state = "pending";
+      if (d.edit && d.edit.state === "failed") { d.edit.state = "pending"; }
+    });
     return run(true);
   }
 
