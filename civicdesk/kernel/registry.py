@@ -2,9 +2,15 @@
 
 Keeping these in one registry lets each domain app own its own menu item and dashboard card, so core never
 imports the apps that build on it. It lives in the kernel so that geo, under core, registers its own entries too.
+
+It also carries the hand-offs between sibling apps that may not import each other (the import-linter layers): the
+mobile team announces a trip to the hamlets' citizens through whatever app registered an `Announcer` (outreach
+does), passing only the plain data below (`VisitAnnouncement`) and reading back plain data (`AnnouncementPreview`,
+`AnnouncementState`). No announcer registered: the mobile team's pages simply offer no announcement.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, time
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -37,12 +43,95 @@ class Escalation:
     allowed: object  # allowed(user) -> bool: who may escalate
 
 
+@dataclass(frozen=True)
+class AnnouncedStop:
+    """One hamlet of a visit: when the team is there (`start`–`end`, local time) and where (free text, may be "")."""
+
+    hamlet_id: int
+    hamlet: str
+    start: time
+    end: time
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class VisitAnnouncement:
+    """What a team's visit to some hamlets of a commune means for their citizens, as plain data.
+
+    `key` names the visit for good ("mobile.trip:12"): announcing the same key again tells nobody twice; a changed
+    day or time of a hamlet makes a correction for the citizens already told. `bring` is what to bring, in words (the
+    announcer adds the ID card).
+    """
+
+    key: str
+    commune_id: int
+    title: str
+    day: date
+    stops: tuple  # of AnnouncedStop
+    procedures: tuple = ()  # procedure names, in the citizens' words
+    procedure_codes: tuple = ()  # their handbook codes (a dossier of one of them, filed later, is the visit's result)
+    bring: str = ""
+
+
+@dataclass(frozen=True)
+class AnnouncementPreview:
+    """Who an announcement would reach and how, before anything is sent.
+
+    `by_hamlet`: [{"hamlet", "message", "to_message", "to_correct", "to_call", "already", "no_contact"}];
+    `people`: [{"name", "hamlet", "channel", "action"}] — only for readers who may see the names (else empty);
+    `refusals`: why it cannot be sent now (empty: it can); `sms_limit`: the longest message allowed, in characters.
+    """
+
+    by_hamlet: list
+    people: list
+    refusals: list
+    totals: dict
+    sms_limit: int
+
+
+@dataclass(frozen=True)
+class AnnouncementState:
+    """What became of an announcement: counts of citizens, the campaign's page (for readers who may open it)."""
+
+    announced_at: object
+    day: date
+    reached: int  # messages sent or delivered
+    queued: int
+    failed: int
+    to_call: int  # listed for a phone call, no message
+    no_contact: int  # citizens of the hamlets with no channel open (no consent, do-not-contact, no phone)
+    stale: bool  # the day or a hamlet's time changed since: a correction is due
+    campaign_url: str = ""
+
+
+@dataclass(frozen=True)
+class Announcer:
+    """An app that tells citizens of a commune's hamlets about a visit (outreach registers one).
+
+    `can_announce(user, commune_id)`; `preview(user, announcement, at=None)` → AnnouncementPreview;
+    `announce(user, announcement, at=None)` → AnnouncementState (raises PermissionDenied / ValidationError);
+    `state(user, announcement)` → AnnouncementState or None when never announced; `reached_among(key, people)`
+    → how many of `people` ([(CCCD, phone)]) the announcement reached.
+    """
+
+    can_announce: object
+    preview: object
+    announce: object
+    state: object
+    reached_among: object
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     demo_loaders: list = field(default_factory=list)
     escalation: Escalation | None = None
+    announcer: Announcer | None = None
+
+    def set_announcer(self, announcer):
+        """An app offers to announce visits to hamlets' citizens (`Announcer`); the last one registered wins."""
+        self.announcer = announcer
 
     def set_escalation(self, url_name, allowed):
         """An app offers to take questions further: the assistant links to `url_name` with `?turn=<id>`."""

@@ -1,9 +1,11 @@
 """The mobile team's part of the demo (Xã Cát Tiên 3): the team's phone registered, two more hamlets on the map
 beside the community demo's Thôn 1 and Thôn 4, and a trip to three hamlets planned for the first working day after
-the anchor, with its route — what `cattien3.canbo` and `cattien3.luudong` (the team) find on `/mobile/`.
+the anchor, with its route — what `cattien3.canbo` and `cattien3.luudong` (the team) find on `/mobile/` —,
+announced the day before the anchor to the hamlets' residents who agreed to SMS (when an announcer is registered:
+outreach's demo lists them).
 Hamlet names, positions and the trip are invented. Idempotent: nothing is added once the commune has a device."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from civicdesk.core.models import User
 from civicdesk.core.workcal import get_calendar
@@ -13,6 +15,7 @@ from civicdesk.handbook.models import Procedure
 from civicdesk.kernel.actors import DEMO
 
 from . import services
+from .announce import announcer
 from .models import Device
 
 CAT_TIEN_3 = 25162
@@ -56,4 +59,10 @@ def load(stdout, clock):
     team = User.objects.filter(username="cattien3.luudong").first()
     if team is not None:
         trip.members.add(team)
-    stdout.write(f"    mobile: 1 máy, chuyến {day:%d/%m} qua {len(stops)} thôn, {trip.route_km:.1f} km")
+    told = ""
+    if announcer() is not None:
+        # Announced the afternoon before the anchor, within the contact hours (the clock's `now` is midnight).
+        at = datetime.combine(clock.today - timedelta(days=1), time(16, 0), tzinfo=clock.now.tzinfo)
+        state = services.announce_trip(officer, trip, bring="giấy tờ của thủ tục cần làm", at=at)
+        told = f", báo cho {state.reached + state.queued} người dân qua SMS"
+    stdout.write(f"    mobile: 1 máy, chuyến {day:%d/%m} qua {len(stops)} thôn, {trip.route_km:.1f} km{told}")

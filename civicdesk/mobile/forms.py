@@ -47,3 +47,36 @@ class StopForm(forms.Form):
 
 
 StopFormSet = forms.formset_factory(StopForm, extra=0)
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label=_("Đổi sang ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AnnounceForm(forms.Form):
+    """What the officer adds to the announcement: where the team works in each hamlet, what to bring."""
+
+    bring = forms.CharField(
+        label=_("Người dân mang theo (ngoài CCCD)"),
+        max_length=120,
+        required=False,
+        help_text=_("Ví dụ: giấy chứng sinh, sổ hộ khẩu cũ. Để trống: “giấy tờ của thủ tục”."),
+    )
+
+    def __init__(self, *args, stops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stops = list(stops)
+        for stop in self.stops:
+            self.fields[f"place_{stop.pk}"] = forms.CharField(
+                label=_("Địa điểm ở %(hamlet)s") % {"hamlet": stop.hamlet.name},
+                max_length=80,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("ví dụ: nhà văn hóa thôn")}),
+            )
+
+    def places(self):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {stop.pk: data.get(f"place_{stop.pk}", "") for stop in self.stops}
+
+    def place_fields(self):
+        return [self[f"place_{stop.pk}"] for stop in self.stops]

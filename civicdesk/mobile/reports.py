@@ -2,7 +2,8 @@
 
 Dossiers taken: the field dossiers synced under this trip, whatever became of them; in the register: registered, or
 linked to a dossier the register already had; citizens served: distinct applicants (by CCCD, else by name and phone);
-supplements: the registered dossiers the commune later asked to complete. Time and distance saved are an *estimate*:
+supplements: the registered dossiers the commune later asked to complete; announced: the citizens served whom the
+trip's announcement (outreach, through the registry) had reached by SMS, matched by CCCD or phone. Time and distance saved are an *estimate*:
 each citizen would otherwise have made the round trip from their hamlet to the commune centre, by road — the
 great-circle distance × the road factor, driven at the same speed the route engine assumes (`routing`: 1.4 and 30
 km/h). The citizen's own waiting at the centre is not counted. Dossiers without a hamlet, or whose hamlet has no
@@ -12,6 +13,7 @@ coordinates, count in everything but the estimate (and are counted apart, so the
 from dataclasses import dataclass, field
 
 from . import routing
+from .announce import announcer, key_of
 from .models import FieldDossier
 
 
@@ -27,12 +29,15 @@ class TripReport:
     km_saved: float = 0.0
     minutes_saved: int = 0
     without_distance: int = 0  # dossiers left out of the estimate (no hamlet, or one without coordinates)
+    announced: int | None = (
+        None  # citizens served whom the trip's announcement had reached (None: no announcer)
+    )
 
 
 def trip_report(trip):
     commune = trip.commune
     report = TripReport()
-    people, hamlets = set(), {}
+    people, hamlets = {}, {}
     rows = FieldDossier.objects.filter(trip=trip).select_related("hamlet", "dossier")
     for row in rows:
         report.taken += 1
@@ -45,9 +50,12 @@ def trip_report(trip):
         else:
             report.dismissed += 1
         payload = row.payload or {}
-        people.add(
-            payload.get("applicant_id_number")
-            or (payload.get("applicant_name"), payload.get("applicant_phone"))
+        who = payload.get("applicant_id_number") or (
+            payload.get("applicant_name"),
+            payload.get("applicant_phone"),
+        )
+        people.setdefault(
+            who, (payload.get("applicant_id_number") or "", payload.get("applicant_phone") or "")
         )
         hamlet = row.hamlet
         name = hamlet.name if hamlet else ""
@@ -62,6 +70,10 @@ def trip_report(trip):
         report.km_saved += 2 * km
         report.minutes_saved += 2 * routing.drive_minutes(km, routing.DEFAULT_SPEED_KMH)
     report.citizens = len(people)
+    found = announcer()
+    if found is not None and people:
+        # The announcer matches by CCCD or phone; a citizen known only by name is not matched.
+        report.announced = found.reached_among(key_of(trip), list(people.values()))
     report.km_saved = round(report.km_saved, 1)
     report.by_hamlet = sorted(hamlets.items(), key=lambda item: (-item[1], item[0]))
     return report

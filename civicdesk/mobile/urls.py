@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import app, review, trips
+from .views import announce, app, review, trips
 
 app_name = "mobile"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("app/manifest.webmanifest", app.manifest, name="app_manifest"),
     path("trips/new/", trips.new, name="trip_new"),
     path("trips/<int:pk>/", trips.detail, name="trip"),
+    path("trips/<int:pk>/announce/", announce.announce, name="trip_announce"),
+    path("trips/<int:pk>/day/", announce.reschedule, name="trip_reschedule"),
 ]

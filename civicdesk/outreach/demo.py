@@ -15,12 +15,15 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 
+from civicdesk.community.models import Person
+from civicdesk.community.services import save_person
 from civicdesk.core.models import User
 from civicdesk.core.services import create_user
 from civicdesk.core.workcal import get_calendar
 from civicdesk.geo.models import Commune
 from civicdesk.handbook.models import Procedure
 from civicdesk.kernel.actors import DEMO
+from civicdesk.kernel.phones import normalise
 from civicdesk.kernel.roles import Role
 from civicdesk.servicedesk.models import Dossier
 
@@ -304,3 +307,39 @@ def _opt_outs(campaign, clock):
             text="TU CHOI" if n == 0 else "Từ chối",
             at=min(sent + timedelta(hours=2), clock.now - timedelta(hours=1)),
         )
+
+
+# Cát Tiên 3's residents who agreed, at their hamlet's meeting, to hear from the commune (the mobile team's demo
+# trip is announced to them): (name, hamlet, channels agreed). Invented.
+CAT_TIEN_3 = 25162
+RESIDENTS = (
+    ("Điểu Thị Lan", "Thôn 1", ("sms", "phone")),
+    ("Điểu K'Brăng", "Thôn 1", ("sms",)),
+    ("Thị Hương", "Thôn 1", ("phone",)),
+    ("Điểu Văn Tâm", "Thôn 1", ()),
+    ("Ka Sương", "Thôn 4", ("sms", "phone")),
+    ("Điểu Thị Mai Anh", "Thôn 4", ("sms",)),
+    ("Nguyễn Văn Phúc", "Thôn 4", ("sms",)),
+)
+
+
+def load_residents(stdout, clock):
+    """Residents of Cát Tiên 3 with their consent, through the real services; idempotent (once one is listed)."""
+    commune = Commune.objects.filter(code=CAT_TIEN_3).first()
+    if commune is None or Person.objects.filter(commune=commune, consents__isnull=False).exists():
+        return
+    hamlets = {h.name: h for h in commune.hamlets.all()}
+    rng = random.Random(CAT_TIEN_3)
+    agreed = datetime.combine(clock.today - timedelta(days=20), time(9, 0), tzinfo=get_calendar().tz)
+    for name, hamlet, channels in RESIDENTS:
+        if hamlet not in hamlets:
+            continue
+        person = save_person(DEMO, commune=commune, data={
+            "kind": Person.Kind.CITIZEN, "full_name": name, "hamlet": hamlets[hamlet],
+            "phone": normalise(invented_phone(rng)),
+        })  # fmt: skip
+        for channel in channels:
+            services.record_consent(
+                DEMO, person, channel, source=f"Phiếu đồng ý tại họp {hamlet.lower()}", at=agreed
+            )
+    stdout.write(f"    outreach: {len(RESIDENTS)} người dân Cát Tiên 3 (đồng ý nhận tin ở họp thôn)\n")

@@ -73,3 +73,13 @@ def require_work_target(user, target):
         can_work_target(user, target),
         _("Người này không nằm trong danh sách được giao cho bạn."),
     )
+
+
+def can_announce(user, commune):
+    """Announce a visit of the commune's mobile team to its hamlets: the commune's staff who run its campaigns, and
+    the team's own members (the announcement is the only outreach they start; they see counts, not names)."""
+    if is_system(user):
+        return True
+    if can_run_commune(user, commune):
+        return True
+    return _active(user) and user.role == Role.MOBILE_TEAM and user.commune_id == commune.pk

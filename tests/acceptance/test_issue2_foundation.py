@@ -547,6 +547,8 @@ SWEEP = {
     "mobile:resolve": (lambda o: {"pk": o.field_dossier.pk}, POST),
     "mobile:close_conflict": (lambda o: {"pk": o.conflict.pk}, POST),
     "mobile:trip": (lambda o: {"pk": o.trip.pk}, GET),
+    "mobile:trip_announce": (lambda o: {"pk": o.trip.pk}, BOTH),
+    "mobile:trip_reschedule": (lambda o: {"pk": o.trip.pk}, POST),
     "staffing:assignment_explain": (lambda o: {"pk": o.plan.pk, "assignment_id": o.assignment.pk}, BOTH),
     "staffing:plan_export": (lambda o: {"pk": o.plan.pk}, GET),
     "staffing:plan_decision": (lambda o: {"pk": o.plan.pk}, GET),

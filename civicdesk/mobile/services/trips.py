@@ -155,3 +155,46 @@ def plan_trip(actor, commune, *, day, title, leave_at, back_by, stops, procedure
 
 def hamlets_for(commune):
     return Hamlet.objects.filter(commune=commune).order_by("name")
+
+
+def announce_trip(actor, trip, *, places=None, bring="", at=None):
+    """Tell the hamlets' citizens about the trip through the registered announcer (outreach); see `mobile.announce`.
+
+    Refused: no announcer, a user who may not plan the commune's trips, a cancelled trip or a day already past (the
+    announcer refuses what its own rules forbid: outside the contact hours…). Returns the announcer's state.
+    """
+    from ..announce import announcement_for, announcer
+
+    found = announcer()
+    if found is None:
+        raise ValidationError(_("Chưa có phân hệ tiếp cận người dân để gửi thông báo."))
+    if not can_plan(actor, trip.commune_id):
+        raise PermissionDenied(_("Chỉ cán bộ hoặc tổ lưu động của xã được thông báo chuyến đi."))
+    at = at or timezone.now()
+    if trip.status == Trip.Status.CANCELLED:
+        raise ValidationError(_("Chuyến đi đã hủy."))
+    if trip.day < timezone.localtime(at).date():
+        raise ValidationError(_("Chuyến đi đã qua: không thông báo cho ngày đã qua."))
+    return found.announce(actor, announcement_for(trip, places=places, bring=bring), at=at)
+
+
+def reschedule_trip(actor, trip, *, day, today=None):
+    """Move a planned trip to another day (the route, in hours of the day, stays). Once announced, the trip's page
+    then offers the correction to the citizens already told."""
+    if not can_plan(actor, trip.commune_id):
+        raise PermissionDenied(_("Chỉ cán bộ hoặc tổ lưu động của xã được lên kế hoạch chuyến đi."))
+    today = today or timezone.localdate()
+    if trip.status != Trip.Status.PLANNED:
+        raise ValidationError({"day": [_("Chỉ đổi ngày của chuyến chưa đi.")]})
+    if trip.day < today:
+        raise ValidationError({"day": [_("Chuyến đi đã qua.")]})
+    if not isinstance(day, date) or day < today:
+        raise ValidationError({"day": [_("Ngày đi phải từ hôm nay trở đi.")]})
+    if day == trip.day:
+        return trip
+    with transaction.atomic():
+        old = trip.day
+        trip.day = day
+        trip.save(update_fields=["day"])
+        audit.record(actor, audit.Action.UPDATE, trip, changes={"day": [old.isoformat(), day.isoformat()]})
+    return trip

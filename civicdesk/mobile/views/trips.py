@@ -5,13 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.geo.choice import commune_of_request
+from civicdesk.handbook.models import Procedure
 from civicdesk.kernel.forms import add_service_errors
 
 from .. import services
-from ..forms import StopFormSet, TripForm
+from ..announce import announcement_for, announcer
+from ..forms import RescheduleForm, StopFormSet, TripForm
 from ..models import Trip
 from ..reports import trip_report
 from ..services.trips import can_plan, hamlets_for, reason_text
@@ -54,17 +57,32 @@ def detail(request, pk):
     stops = list(trip.stops.select_related("hamlet").order_by("position", "hamlet__name"))
     visited = [s for s in stops if s.position]
     left = [(s, reason_text(s.left_out)) for s in stops if not s.position]
+    planner = can_plan(request.user, trip.commune_id)
+    upcoming = trip.day >= timezone.localdate() and trip.status == Trip.Status.PLANNED
+    names = dict(Procedure.objects.filter(code__in=trip.procedure_codes).values_list("code", "name"))
     return render(
         request,
         "mobile/trip.html",
         {
             "trip": trip,
+            "procedures": [(code, names.get(code, "")) for code in trip.procedure_codes],
             "visited": visited,
             "left": left,
             "sketch": _sketch(trip, visited),
             "report": trip_report(trip),
+            "announcement": _announcement(request.user, trip, planner, upcoming),
+            "reschedule": RescheduleForm(initial={"day": trip.day}) if planner and upcoming else None,
         },
     )
+
+
+def _announcement(user, trip, planner, upcoming):
+    """The announcement's card: None when no app announces (outreach absent) — the page then says nothing of it."""
+    found = announcer()
+    if found is None or not found.can_announce(user, trip.commune_id):
+        return None
+    state = found.state(user, announcement_for(trip))
+    return {"state": state, "can_send": planner and upcoming}
 
 
 def _sketch(trip, visited):

@@ -18,7 +18,16 @@ from civicdesk.kernel.phones import normalise
 
 from .. import conf
 from ..channels import ADAPTERS, ChannelError, NotConfigured
-from ..models import MESSAGE_CHANNELS, DoNotContact, InboundReply, Message, MessageTemplate, Outcome, Target
+from ..models import (
+    MESSAGE_CHANNELS,
+    ContactChannel,
+    DoNotContact,
+    InboundReply,
+    Message,
+    MessageTemplate,
+    Outcome,
+    Target,
+)
 from ..permissions import require_work_target
 from ..rules import blockers
 from ..text import plain
@@ -31,6 +40,9 @@ QUOTAS = {"sms": "OUTREACH_SMS_DAILY_QUOTA", "zalo": "OUTREACH_ZNS_DAILY_QUOTA"}
 # Replies that stop every contact, compared without diacritics or case: "TỪ CHỐI", "huy", "STOP"…
 STOP_WORDS = frozenset({"tu choi", "tuchoi", "huy", "huy dang ky", "stop", "dung", "khong nhan", "ngung"})
 PLACEHOLDERS = ("ho_ten", "thu_tuc", "xa", "dien_thoai_xa")
+MAX_BODY = (
+    1600  # a message template's longest body (models.MessageTemplate.body), so every text fits the same
+)
 WEBHOOK = system("outreach webhook")
 
 
@@ -85,20 +97,39 @@ def send_message(actor, target, template, *, at=None):
         and not MessageTemplate.objects.visible_to(actor).filter(pk=template.pk).exists()
     ):
         raise ValidationError({"template": _("Chọn một mẫu tin nhắn đang dùng.")})
+    body, params = render(template, target)
+    return _queue(actor, target, template.channel, body, params, template=template, at=at)
+
+
+@transaction.atomic
+def send_text(actor, target, *, body, params=None, at=None):
+    """Queue one SMS whose text the system composed (an announcement, `announcements.py`) rather than a template;
+    the same rules, quota, attempt record and sending path as `send_message`."""
+    target = (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("campaign", "person", "commune")
+        .get(pk=target.pk)
+    )
+    require_work_target(actor, target)
+    if not body or len(body) > MAX_BODY:
+        raise ValidationError({"body": _("Tin nhắn trống hoặc dài quá %(n)s ký tự.") % {"n": MAX_BODY}})
+    return _queue(actor, target, ContactChannel.SMS, body, params or {}, template=None, at=at)
+
+
+def _queue(actor, target, channel, body, params, *, template, at):
     at = at or timezone.now()
-    found = blockers(target.person, template.channel, at, target=target)
+    found = blockers(target.person, channel, at, target=target)
     if found:
         raise ContactBlocked(found)
-    quota = conf.get(QUOTAS[template.channel])
-    if sent_today(template.channel, target.campaign.province_id) >= quota:
+    quota = conf.get(QUOTAS[channel])
+    if sent_today(channel, target.campaign.province_id) >= quota:
         raise ValidationError(
             _("Đã gửi đủ %(n)s tin %(channel)s hôm nay (hạn mức mỗi ngày); gửi lại vào ngày mai.")
-            % {"n": quota, "channel": template.get_channel_display()}
+            % {"n": quota, "channel": ContactChannel(channel).label}
         )
-    body, params = render(template, target)
     message = Message.objects.create(
         target=target,
-        channel=template.channel,
+        channel=channel,
         template=template,
         phone=target.person.phone,
         body=body,
@@ -107,7 +138,7 @@ def send_message(actor, target, template, *, at=None):
         created_at=at,
         created_by=user_of(actor),
     )
-    _apply(actor, target, channel=template.channel, outcome=Outcome.MESSAGE_SENT, note=body[:1000], dossier=None,
+    _apply(actor, target, channel=channel, outcome=Outcome.MESSAGE_SENT, note=body[:1000], dossier=None,
            next_action_at=None, at=at, message=message)  # fmt: skip
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
