@@ -104,7 +104,9 @@ def test_who_is_told_and_how_follows_consent_and_do_not_contact(
     assert "K'Lang" not in ways  # Thôn 10 is not Thôn 1
     assert preview.totals == {"message": 2, "correct": 0, "call": 1, "already": 0, "none": 2}
     message = preview.by_hamlet[0]["message"]
-    assert message.startswith("UBND xã Di Linh: thứ Năm 05/03, 08:00-09:30, tổ lưu động nhận hồ sơ tại Thôn 4")
+    assert message.startswith(
+        "UBND xã Di Linh: thứ Năm 05/03, 08:00-09:30, tổ lưu động nhận hồ sơ tại Thôn 4"
+    )
     assert "tại Thôn 4 (Nhà văn hóa thôn)." in message and "Đăng ký khai sinh" in message
     assert "\u202e" not in message and "evil.example" not in message  # typed values are neutralised
     assert "TU CHOI" in message
