@@ -38,17 +38,23 @@ run: setup
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/civicdesk runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist; each worker has its own test database and var/ folder, and
+# loads the demo for tests/acceptance itself): `make test PYTEST_WORKERS=0` runs it in this one process (--pdb, one
+# test), `PYTEST_WORKERS=3` in three.
+PYTEST_WORKERS ?= auto
 test: install
-	CIVICDESK_TESTING=1 $(BIN)/pytest -q -p no:randomly $(PYTEST_ARGS)
+	CIVICDESK_TESTING=1 $(BIN)/pytest -q -p no:randomly -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/civicdesk} $(MAKE) test
 
 # Schemathesis calls every operation of /api/openapi.json in-process (no server, no network) on a test database built
 # from the factories: it fails on any 5xx and on any status the spec does not list. Fixed seed, 25 generated cases
-# per operation; `API_FUZZ_SEED=random API_FUZZ_EXAMPLES=200 make test-api` explores further.
+# per operation, the operations shared among the workers; `API_FUZZ_SEED=random API_FUZZ_EXAMPLES=200 make test-api`
+# explores further.
 test-api: install
-	CIVICDESK_TESTING=1 $(BIN)/pytest -q -p no:randomly -p schemathesis tests/api/conformance.py $(PYTEST_ARGS)
+	CIVICDESK_TESTING=1 $(BIN)/pytest -q -p no:randomly -p schemathesis -n $(PYTEST_WORKERS) tests/api/conformance.py \
+		$(PYTEST_ARGS)
 
 # lint-imports: the layers between apps (contracts in pyproject.toml, docs/decisions/0003-app-layers.md); djlint:
 # the templates (rules chosen in pyproject.toml).

@@ -77,6 +77,31 @@ def _strict_templates():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_var(tmp_path_factory):
+    """Each test process writes under a var/ of its own, never the checkout's var/.
+
+    `make test` runs the suite in several processes at once (pytest-xdist), each on its own test database. The
+    assistant's index files are named after a counter in the database (`index-<IndexState.version>.npz`, and each
+    save removes the others): in one shared folder a worker would load the other's `index-1.npz`, built from other
+    records. Uploads (MEDIA_ROOT) and the `civicdesk` commands a test starts (CIVICDESK_VAR) move along, and the
+    checkout's own var/ (a developer's database and index) is left alone. tmp_path_factory is per worker.
+    """
+    from django.test.utils import override_settings
+
+    var = tmp_path_factory.mktemp("var")
+    overrides = override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media", STATIC_ROOT=var / "static")
+    overrides.enable()
+    before = os.environ.get("CIVICDESK_VAR")
+    os.environ["CIVICDESK_VAR"] = str(var)  # for the commands tests start (subprocess)
+    yield var
+    if before is None:
+        os.environ.pop("CIVICDESK_VAR", None)
+    else:
+        os.environ["CIVICDESK_VAR"] = before
+    overrides.disable()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

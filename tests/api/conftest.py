@@ -23,6 +23,22 @@ def strict_client():
     return Client(enforce_csrf_checks=True)
 
 
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker, hand what schemathesis' calls answered to the controller, which prints the line."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from . import tally
+
+        workeroutput["api_tally"] = tally.export()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from . import tally
+
+    tally.merge(getattr(node, "workeroutput", {}).get("api_tally"))
+
+
 def pytest_terminal_summary(terminalreporter):
     from . import tally
 

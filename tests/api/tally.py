@@ -11,6 +11,17 @@ def record(operation, status):
     statuses[status] += 1
 
 
+def export():
+    """What this process counted, for pytest-xdist's controller (`make test-api` runs on several workers)."""
+    return {"operations": sorted(operations), "statuses": sorted(statuses.items())}
+
+
+def merge(counted):
+    if counted:
+        operations.update(counted["operations"])
+        statuses.update(dict(counted["statuses"]))
+
+
 def summary():
     if not statuses:
         return None
