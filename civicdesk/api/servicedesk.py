@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from civicdesk.core import audit
-from civicdesk.geo.models import Province
+from civicdesk.geo.models import Commune, Province
+from civicdesk.handbook.models import Field as HandbookField
 from civicdesk.handbook.models import Procedure
-from civicdesk.servicedesk import kpi, links, permissions, services
+from civicdesk.servicedesk import kpi, links, permissions, scorecard, services
 from civicdesk.servicedesk.models import Dossier
 
 from .base import Paging, answers, error
@@ -41,6 +42,8 @@ class DossierOut(Schema):
         examples=["kpm"],
     )
     interpreter_used: bool = Field(description="Có người phiên dịch.")
+    documents_digitised: bool = Field(False, description="Thành phần hồ sơ đã được số hóa khi tiếp nhận.")
+    result_electronic: bool = Field(False, description="Kết quả giải quyết được cấp bản điện tử.")
     allowed_actions: list[str] = []
     status_url: str | None = None
     applicant_name: str | None = None
@@ -69,6 +72,7 @@ class DossierIn(Schema):
         examples=["kpm"],
     )
     interpreter_used: bool = Field(False, description="Có người phiên dịch.")
+    documents_digitised: bool = Field(False, description="Thành phần hồ sơ đã được số hóa khi tiếp nhận.")
 
 
 class TransitionIn(Schema):
@@ -76,6 +80,7 @@ class TransitionIn(Schema):
     reason_category: str = ""
     items: list[str] = []
     new_due_at: datetime | None = None
+    result_electronic: bool = Field(False, description="mark_done: kết quả được cấp bản điện tử.")
 
 
 def _local(value):
@@ -101,6 +106,8 @@ def _out(request, dossier, *, detail=False):
         "rating": dossier.rating,
         "served_language": dossier.served_language,
         "interpreter_used": dossier.interpreter_used,
+        "documents_digitised": dossier.documents_digitised,
+        "result_electronic": dossier.result_electronic,
     }
     if detail:
         data["allowed_actions"] = (
@@ -180,6 +187,7 @@ def create_dossier(request, payload: DossierIn):
         note=payload.note,
         served_language=payload.served_language,
         interpreter_used=payload.interpreter_used,
+        documents_digitised=payload.documents_digitised,
     )
     if not result.complete:
         return error(
@@ -205,6 +213,8 @@ def transition(request, code: str, action: str, payload: TransitionIn):
         )
     elif action == "record_delay":
         services.record_delay(user, dossier, reason=payload.reason, new_due_at=payload.new_due_at)
+    elif action == "mark_done":
+        services.mark_done(user, dossier, result_electronic=payload.result_electronic)
     elif action in ("reject", "withdraw"):
         getattr(services, action)(user, dossier, reason=payload.reason)
     else:
@@ -227,3 +237,236 @@ def kpi_report(request, province: int, date_from: date, date_to: date):
     if date_from > date_to:
         return error(request, 422, "invalid", _("date_from phải trước hoặc bằng date_to."))
     return kpi.province_report(unit, date_from, date_to)
+
+
+# -- Decision 766 scorecard --------------------------------------------------------------------------------------------
+
+
+class PartialMonthOut(Schema):
+    month: str = Field(description="Tháng (YYYY-MM) mà kỳ chỉ tính một phần.", examples=["2025-10"])
+    date_from: date
+    date_to: date
+    days: int = Field(description="Số ngày của tháng nằm trong kỳ.")
+    days_in_month: int
+
+
+class PeriodOut(Schema):
+    date_from: date
+    date_to: date
+    partial_months: list[PartialMonthOut] = Field(
+        description="Các tháng ở hai đầu kỳ chỉ được tính một phần."
+    )
+    unfinished: bool = Field(description="Kỳ kéo đến hôm nay hoặc sau: số liệu còn thay đổi.")
+
+
+class ScorecardIndicatorOut(Schema):
+    code: str
+    name: str
+    formula: str = Field(description="Công thức bằng lời.")
+    source: str = Field(examples=["Quyết định 766/QĐ-TTg (2022)"])
+    needs_verification: bool = Field(description="Điểm, cách chấm của chỉ tiêu chưa được đối chiếu văn bản.")
+    measured: bool = Field(description="CivicDesk có dữ liệu để tính chỉ tiêu này.")
+    not_measured_reason: str = Field(description="Vì sao chưa đo được (rỗng khi đo được).")
+    counters: list[str] = Field(description="Bộ đếm của CivicDesk dùng để tính: tử số, mẫu số.")
+    filters: list[str] = Field(description="Bộ lọc áp dụng được: commune, field.")
+    filtered_out: bool = Field(
+        description="Bộ lọc lĩnh vực đang bật mà chỉ tiêu không lọc được theo lĩnh vực."
+    )
+    numerator: int | None
+    denominator: int | None
+    value: float | None = Field(description="Tỷ lệ 0–1; null khi không đo được hoặc mẫu số bằng 0.")
+    previous_value: float | None = Field(description="Tỷ lệ của kỳ trước cùng độ dài.")
+    target: float | None = Field(description="Mục tiêu của tỉnh, %.")
+    max_points: float | None = Field(description="Điểm tối đa; null khi cần kiểm chứng.")
+    points: float | None = Field(description="Điểm; null khi điểm, cách chấm chưa kiểm chứng.")
+    previous_points: float | None
+
+
+class ScorecardGroupOut(Schema):
+    code: str
+    name: str
+    max_points: int | None
+    max_points_needs_verification: bool
+    points: float | None = Field(description="Tổng điểm của nhóm; null khi có chỉ tiêu chưa tính được điểm.")
+    previous_points: float | None
+    indicators: list[ScorecardIndicatorOut]
+
+
+class ScorecardCommuneOut(Schema):
+    commune_code: int
+    commune_name: str
+    lat: float | None
+    lon: float | None
+    values: dict[str, float | None] = Field(
+        description="Tỷ lệ (0–1) của từng chỉ tiêu đo được, theo mã chỉ tiêu."
+    )
+
+
+class ScorecardOut(Schema):
+    province: int
+    commune: int | None = Field(description="Mã đơn vị cấp xã; null: toàn tỉnh.")
+    field: str | None = Field(description="Mã lĩnh vực đang lọc.")
+    period: PeriodOut
+    previous_period: PeriodOut
+    total_max: int
+    total_points: float | None
+    previous_total_points: float | None
+    groups: list[ScorecardGroupOut]
+    communes: list[ScorecardCommuneOut] = Field(
+        description="Giá trị từng đơn vị cấp xã (chỉ khi xem toàn tỉnh; rỗng với cán bộ cấp xã)."
+    )
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def _period_out(period, today):
+    return {
+        "date_from": period.date_from,
+        "date_to": period.date_to,
+        "partial_months": [
+            {
+                "month": f"{lo:%Y-%m}",
+                "date_from": lo,
+                "date_to": hi,
+                "days": (hi - lo).days + 1,
+                "days_in_month": scorecard.month_label(lo, hi)["of"],
+            }
+            for lo, hi in period.partial_months()
+        ],
+        "unfinished": period.unfinished(today),
+    }
+
+
+def _indicator_out(s):
+    i = s.indicator
+    return {
+        "code": i.code,
+        "name": str(i.name),
+        "formula": str(i.formula),
+        "source": i.source,
+        "needs_verification": i.needs_verification,
+        "measured": i.measured,
+        "not_measured_reason": str(i.not_measured_reason),
+        "counters": list(i.counters),
+        "filters": sorted(i.filters),
+        "filtered_out": s.filtered_out,
+        "numerator": s.numerator,
+        "denominator": s.denominator,
+        "value": s.value,
+        "previous_value": s.previous,
+        "target": _num(s.target),
+        "max_points": _num(i.max_points),
+        "points": _num(s.points),
+        "previous_points": _num(s.previous_points),
+    }
+
+
+def _bad_date(request, name, value):
+    return error(
+        request,
+        400,
+        "bad_request",
+        _("Tham số %(name)s phải là ngày dạng YYYY-MM-DD (nhận được “%(value)s”).")
+        % {"name": name, "value": value},
+        details={"param": name},
+    )
+
+
+@router.get(
+    "/scorecard",
+    response=answers(ScorecardOut, 400, 403, 404, 422),
+    summary="Bảng điểm theo Quyết định 766/QĐ-TTg (2022): năm nhóm, từng chỉ tiêu, kỳ trước, mục tiêu",
+)
+def scorecard_report(
+    request,
+    province: int,
+    commune: int | None = None,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD; mặc định: đầu quý trước."),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD; mặc định: cuối quý trước."),
+    field: str | None = Query(
+        None, description="Mã lĩnh vực (Cẩm nang) để lọc; chỉ áp dụng cho chỉ tiêu có filters chứa field."
+    ),
+):
+    """From the counters only. Province roles see the province and its communes; commune roles their commune only
+    (`commune=` required). Points stay null where the decision's points are not verified (`needs_verification`)."""
+    user = request.user
+    unit = get_object_or_404(Province, code=province)
+    if not (user.is_superuser or user.province_id == unit.pk):
+        return error(request, 404, "not_found", _("Không tìm thấy."))
+    if user.is_commune_user and commune is None:
+        raise PermissionDenied(_("Cán bộ cấp xã chỉ xem bảng điểm của xã mình (thêm commune=)."))
+    selected = None
+    if commune is not None:
+        selected = get_object_or_404(Commune.objects.visible_to(user).filter(province=unit), code=commune)
+    today = timezone.localdate()
+    default = scorecard.last_full_quarter(today)
+    bounds = {}
+    for name, raw, fallback in (("from", date_from, default.date_from), ("to", date_to, default.date_to)):
+        if raw in (None, ""):
+            bounds[name] = fallback
+            continue
+        try:
+            bounds[name] = date.fromisoformat(raw)
+        except ValueError:
+            return _bad_date(request, name, raw)
+    if bounds["from"] > bounds["to"]:
+        return error(
+            request, 400, "bad_request", _("from phải trước hoặc bằng to."), details={"param": "from"}
+        )
+    if (bounds["to"] - bounds["from"]).days > 3 * 366:
+        return error(request, 400, "bad_request", _("Kỳ báo cáo tối đa 3 năm."), details={"param": "to"})
+    field_obj = None
+    if field:
+        field_obj = HandbookField.objects.filter(code=field).first()
+        if field_obj is None:
+            return error(
+                request,
+                400,
+                "bad_request",
+                _("Không có lĩnh vực mã “%(code)s”.") % {"code": field},
+                details={"param": "field"},
+            )
+    period = scorecard.Period(bounds["from"], bounds["to"])
+    province_view = not user.is_commune_user and selected is None
+    result = scorecard.compute(
+        unit,
+        period,
+        commune=selected,
+        field_id=field_obj.pk if field_obj else None,
+        with_communes=province_view,
+    )
+    card = result.scorecard
+    return {
+        "province": unit.code,
+        "commune": selected.code if selected else None,
+        "field": field_obj.code if field_obj else None,
+        "period": _period_out(period, today),
+        "previous_period": _period_out(card.previous_period, today),
+        "total_max": card.total_max,
+        "total_points": _num(card.total_points),
+        "previous_total_points": _num(card.previous_total_points),
+        "groups": [
+            {
+                "code": g.group.code,
+                "name": str(g.group.name),
+                "max_points": g.group.max_points,
+                "max_points_needs_verification": g.group.needs_verification,
+                "points": _num(g.points),
+                "previous_points": _num(g.previous_points),
+                "indicators": [_indicator_out(s) for s in g.indicators],
+            }
+            for g in card.groups
+        ],
+        "communes": [
+            {
+                "commune_code": c.code,
+                "commune_name": c.name,
+                "lat": c.lat,
+                "lon": c.lon,
+                "values": {code: s.value for code, s in scores.items() if s.indicator.measured},
+            }
+            for c, scores in result.communes
+        ],
+    }

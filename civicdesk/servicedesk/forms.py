@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.handbook.models import Field
 from civicdesk.kernel import served
 from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
 from civicdesk.kernel.roles import Role
@@ -47,6 +48,13 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
         help_text=_("Chỉ nhập khi Cẩm nang chưa có thời hạn giải quyết đã kiểm chứng của thủ tục."),
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+    documents_digitised = forms.BooleanField(
+        label=_("Đã số hóa thành phần hồ sơ"),
+        required=False,
+        help_text=_(
+            "Đã quét, lưu các giấy tờ vào hồ sơ điện tử khi tiếp nhận (chỉ tiêu số hóa, Quyết định 766)."
+        ),
+    )
     assisted_by = forms.ModelChoiceField(
         label=_("Tình nguyện viên hỗ trợ nộp"),
         queryset=get_user_model().objects.none(),
@@ -65,6 +73,7 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
         "interpreter_used",
         "components",
         "appointment_at",
+        "documents_digitised",
         "note",
     ]
 
@@ -101,6 +110,21 @@ class LanguageForm(LanguageAccessMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "language_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DigitisationForm(forms.Form):
+    """Recording or correcting the two digitisation inputs of a registered dossier (the dossier page, own ids)."""
+
+    documents_digitised = forms.BooleanField(label=_("Đã số hóa thành phần hồ sơ"), required=False)
+    result_electronic = forms.BooleanField(
+        label=_("Kết quả được cấp bản điện tử"),
+        required=False,
+        help_text=_("Chỉ ghi khi hồ sơ đã có kết quả."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "digitisation_%s")
         super().__init__(*args, **kwargs)
 
 
@@ -231,3 +255,21 @@ def parse_date(value, default):
         return date.fromisoformat(value) if value else default
     except ValueError:
         return default
+
+
+class ScorecardForm(PeriodForm):
+    """The scorecard's period and filters. Only the filters the counters support are offered (see the page's note)."""
+
+    field = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+        empty_label=_("Tất cả lĩnh vực"),
+    )
+    indicator = forms.ChoiceField(label=_("Tô màu bản đồ, xếp hạng theo"), required=False)
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = Field.objects.order_by("name")
+        self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]

@@ -35,6 +35,8 @@ COUNTERS = (
     "rated",
     "satisfied",
     "timed",
+    "digitised",
+    "result_electronic",
 )
 FIELDS = (*COUNTERS, "working_days_sum")
 
@@ -51,6 +53,8 @@ def dossier_aggregates():
         "rated": Count("id", filter=Q(rating__isnull=False)),
         "satisfied": Count("id", filter=Q(rating__gte=4)),
         "timed": Count("id", filter=Q(working_days_taken__isnull=False)),
+        "digitised": Count("id", filter=Q(documents_digitised=True)),
+        "result_electronic": Count("id", filter=Q(finished_at__isnull=False, result_electronic=True)),
         "working_days_sum": Coalesce(Sum("working_days_taken"), Value(0.0), output_field=FloatField()),
     }
 
@@ -194,7 +198,7 @@ def recompute_day_rows(commune_ids, first_day, last_day):
     return days
 
 
-FIELD_COUNTERS = ("received", "finished", "on_time", "supplemented")
+FIELD_COUNTERS = ("received", "finished", "on_time", "supplemented", "digitised", "result_electronic")
 
 
 def recompute_day_field_rows(commune_ids, first_day, last_day):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import counter, dashboard, dossiers, imports
+from .views import counter, dashboard, dossiers, imports, scorecard
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -15,9 +15,13 @@ urlpatterns = [
     path("dossiers/<str:code>/supplement/<int:event_id>/", dossiers.supplement, name="supplement"),
     path("dossiers/<str:code>/actions/<slug:action>/", dossiers.dossier_action, name="action"),
     path("dossiers/<str:code>/language/", dossiers.dossier_language, name="language"),
+    path("dossiers/<str:code>/digitisation/", dossiers.dossier_digitisation, name="digitisation"),
     path("counter-qr/", dossiers.centre_qr, name="centre_qr"),
     path("kpi/", dashboard.dashboard, name="dashboard"),
     path("kpi/communes/<int:code>/", dashboard.commune_kpi, name="commune_kpi"),
     path("kpi/export.<str:fmt>", dashboard.export, name="export"),
+    path("scorecard/", scorecard.scorecard_page, name="scorecard"),
+    path("scorecard/communes/<int:code>/", scorecard.commune_scorecard, name="commune_scorecard"),
+    path("scorecard/targets/", scorecard.save_targets, name="scorecard_targets"),
     path("import/", imports.import_page, name="import"),
 ]

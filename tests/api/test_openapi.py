@@ -66,6 +66,7 @@ def test_operation_specific_failures_are_listed(spec):
     assert 429 in responses["POST /api/assistant/ask"]
     assert 409 in responses["POST /api/hotline/tickets/{ticket_id}/claim"]
     assert {403, 404} <= responses["GET /api/servicedesk/kpi"]
+    assert {400, 403, 404} <= responses["GET /api/servicedesk/scorecard"]
     assert {403} <= responses["GET /api/staffing/plans"]
     assert responses["GET /api/me"] == {200, 401}
 

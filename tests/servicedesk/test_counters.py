@@ -47,6 +47,8 @@ def dossiers(di_linh, cam_ly, khai_sinh):
                 supplement_count=rng.choice((0, 0, 0, 1, 2)),
                 rating=rng.choice((None, None, 1, 3, 4, 5)) if finished else None,
                 status="done" if finished else "processing",
+                documents_digitised=rng.random() < 0.5,
+                result_electronic=rng.random() < 0.5,  # on an open dossier too: only finished ones count
             )
         )
     return made
@@ -72,6 +74,8 @@ def _field_counts_from_rows(commune, date_from, date_to):
             finished=Count("id", filter=Q(finished_at__isnull=False)),
             on_time=Count("id", filter=Q(is_on_time=True)),
             supplemented=Count("id", filter=Q(supplement_count__gte=1)),
+            digitised=Count("id", filter=Q(documents_digitised=True)),
+            result_electronic=Count("id", filter=Q(finished_at__isnull=False, result_electronic=True)),
         )
         .order_by()
     )

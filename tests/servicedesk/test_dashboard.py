@@ -135,3 +135,25 @@ def test_dossier_list_for_the_officer_with_htmx(client_for, alice, numbers):
     partial = client.get("/servicedesk/dossiers/", {"q": "DL"}, HTTP_HX_REQUEST="true").content.decode()
     assert "DL-1" in partial and "<html" not in partial
     assert client.get("/servicedesk/").url == "/servicedesk/dossiers/"
+
+
+def test_the_register_finds_and_shows_a_dossier_by_its_mobile_teams_provisional_receipt(
+    client_for, alice, di_linh, cam_ly, khai_sinh
+):
+    """Issue 18: a citizen comes to the counter with the provisional receipt the mobile team gave in the hamlet; the
+    officer types its code in the register's search and finds the dossier, whose page names the receipt."""
+    DossierFactory(
+        commune=di_linh,
+        procedure=khai_sinh,
+        code="DL-7",
+        channel="luu_dong",
+        provisional_code="TLD-25000A-0007",
+    )
+    DossierFactory(commune=cam_ly, procedure=khai_sinh, code="CL-7", provisional_code="TLD-24787A-0007")
+    client = client_for(alice)
+    for typed in ("TLD-25000A-0007", " tld-25000a-0007 "):
+        found = client.get("/servicedesk/dossiers/", {"q": typed}).content.decode()
+        assert "DL-7" in found and "CL-7" not in found
+    assert "DL-7" not in client.get("/servicedesk/dossiers/", {"q": "TLD-24787A-0007"}).content.decode()
+    page = client.get("/servicedesk/dossiers/DL-7/").content.decode()
+    assert "<dt>Biên nhận tạm</dt><dd>TLD-25000A-0007</dd>" in page

@@ -15,6 +15,7 @@ from .dossier import (
     normalise_phone,
     validate_cccd,
 )
+from .scorecard import ScorecardTarget
 from .stats import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat
 from .survey import SurveyReason, SurveyResponse
 
@@ -33,6 +34,7 @@ __all__ = [
     "DossierEvent",
     "DueSource",
     "IntakeCheck",
+    "ScorecardTarget",
     "Status",
     "SupplementReason",
     "SurveyReason",

@@ -186,6 +186,13 @@ class Dossier(ServedLanguageModelMixin, models.Model):
         related_name="+",
         verbose_name=_("tình nguyện viên hỗ trợ nộp"),
     )
+    # Decision 766's digitisation group (issue 19): the components were scanned into the electronic dossier when it
+    # was received, and the result was issued as an electronic document (besides or instead of paper). The
+    # database defaults keep raw inserts that do not name them (the importer's, the benchmark's) working.
+    documents_digitised = models.BooleanField(
+        _("đã số hóa thành phần hồ sơ"), default=False, db_default=False
+    )
+    result_electronic = models.BooleanField(_("có kết quả điện tử"), default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()

@@ -22,6 +22,10 @@ class KpiCounters(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
     timed = models.PositiveIntegerField(default=0)
     working_days_sum = models.FloatField(default=0)
+    # Decision 766's digitisation group: dossiers whose components were digitised at receipt, and finished
+    # dossiers whose result was issued electronically.
+    digitised = models.PositiveIntegerField(default=0)
+    result_electronic = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -76,6 +80,9 @@ class CommuneDayFieldStat(models.Model):
     finished = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
     supplemented = models.PositiveIntegerField(default=0)
+    # The digitisation group per field, so the scorecard's field filter applies to it too.
+    digitised = models.PositiveIntegerField(default=0)
+    result_electronic = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

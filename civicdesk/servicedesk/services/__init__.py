@@ -3,9 +3,11 @@
 Views, the API, management commands, jobs and the demo loader call these functions; nothing else writes.
 """
 
+from .digitisation import record_digitisation
 from .importer import ImportResult, import_dossiers, start_import
 from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
 from .language import set_language_service
+from .scorecard import can_set_targets, set_targets
 from .stats import bulk_load, rebuild_all_stats, refresh_stats
 from .survey import rate_centre, rate_dossier
 from .transitions import (
@@ -27,6 +29,7 @@ __all__ = [
     "IntakeResult",
     "allowed_actions",
     "bulk_load",
+    "can_set_targets",
     "checklist_for",
     "import_dossiers",
     "mark_done",
@@ -36,12 +39,14 @@ __all__ = [
     "rebuild_all_stats",
     "receive_dossier",
     "record_delay",
+    "record_digitisation",
     "refresh_stats",
     "reject",
     "request_supplement",
     "resume_processing",
     "return_result",
     "set_language_service",
+    "set_targets",
     "start_import",
     "start_processing",
     "withdraw",

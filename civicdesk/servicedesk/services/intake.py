@@ -124,6 +124,7 @@ def receive_dossier(
     interpreter_used=False,
     assisted_by=None,
     provisional_code=None,
+    documents_digitised=False,
 ):
     """Check the dossier's components and, when every required one is present, register it.
 
@@ -133,6 +134,7 @@ def receive_dossier(
     handbook has no verified number for this method, the officer's `appointment_at` is required instead.
     `served_language` (ISO 639-3, blank or "vie" for Vietnamese) and `interpreter_used` record language access.
     `provisional_code`: the receipt a mobile team gave offline (the mobile app syncs it; lookups find either code).
+    `documents_digitised`: the components were scanned into the electronic dossier at receipt (Decision 766).
     Raises ValidationError (by field) for bad applicant data, PermissionDenied outside the actor's commune.
     """
     require_receive(actor, commune.pk)
@@ -217,6 +219,7 @@ def receive_dossier(
                 interpreter_used=interpreter_used,
                 assisted_by=assisted_by,
                 provisional_code=provisional_code or None,
+                documents_digitised=bool(documents_digitised),
             )
             try:
                 with transaction.atomic():
@@ -244,6 +247,8 @@ def receive_dossier(
             changes["interpreter_used"] = True
         if provisional_code:
             changes["provisional_code"] = provisional_code
+        if documents_digitised:
+            changes["documents_digitised"] = True
         audit.record(actor, audit.Action.CREATE, dossier, changes=changes)
         refresh_for(dossier)
     return IntakeResult(check, dossier)

@@ -143,8 +143,11 @@ def record_delay(actor, dossier, *, reason, new_due_at):
 
 
 @transaction.atomic
-def mark_done(actor, dossier, *, finished_at=None):
-    """The result is ready. Refused for a late dossier that has no late reason and apology yet."""
+def mark_done(actor, dossier, *, finished_at=None, result_electronic=False):
+    """The result is ready. Refused for a late dossier that has no late reason and apology yet.
+
+    `result_electronic`: the result was issued as an electronic document too (Decision 766's digitisation group).
+    """
     d = _begin(actor, dossier, "mark_done")
     finished_at = finished_at or timezone.now()
     if finished_at < d.received_at:
@@ -163,13 +166,14 @@ def mark_done(actor, dossier, *, finished_at=None):
     d.finished_at = finished_at
     d.is_on_time = None if d.due_at is None else not late
     d.working_days_taken = DueDates().working_days(d.received_at, finished_at)
+    d.result_electronic = bool(result_electronic)
     return _finish(
         actor,
         d,
         "mark_done",
         from_status,
-        fields=["finished_at", "is_on_time", "working_days_taken"],
-        changes={"on_time": d.is_on_time},
+        fields=["finished_at", "is_on_time", "working_days_taken", "result_electronic"],
+        changes={"on_time": d.is_on_time, "result_electronic": d.result_electronic},
     )
 
 

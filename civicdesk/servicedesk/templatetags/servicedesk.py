@@ -44,3 +44,11 @@ def mask(value, keep=4):
 @register.filter
 def get(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def sc_colour(value):
+    """The scorecard map's colour of a rate (the same classes as the map, for the ranking's swatches)."""
+    from ..scorecard_charts import colour_for
+
+    return colour_for(None if value == "" else value)

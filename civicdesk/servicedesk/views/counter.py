@@ -173,6 +173,7 @@ def receive(request):
                     served_language=data["served_language"],
                     interpreter_used=data["interpreter_used"],
                     assisted_by=data.get("assisted_by"),
+                    documents_digitised=data["documents_digitised"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

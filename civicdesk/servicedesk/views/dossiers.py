@@ -18,6 +18,7 @@ from .. import links, permissions, services
 from ..due import DueDates
 from ..forms import (
     DelayForm,
+    DigitisationForm,
     DossierFilterForm,
     LanguageForm,
     ReasonForm,
@@ -64,7 +65,9 @@ def dossier_list(request):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     if data.get("q"):
-        qs = qs.filter(code__icontains=data["q"].strip())
+        # The official code, or the provisional receipt a mobile team gave in the hamlet (the citizen holds that one).
+        q = data["q"].strip()
+        qs = qs.filter(Q(code__icontains=q) | Q(provisional_code=q.upper()))
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("channel"):
@@ -132,6 +135,13 @@ def _detail_context(request, dossier, **forms):
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
         "delay_form": forms.get("delay_form") or DelayForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
+        "digitisation_form": forms.get("digitisation_form")
+        or DigitisationForm(
+            initial={
+                "documents_digitised": dossier.documents_digitised,
+                "result_electronic": dossier.result_electronic,
+            }
+        ),
         "language_form": forms.get("language_form")
         or LanguageForm(
             initial={"served_language": dossier.served_language, "interpreter_used": dossier.interpreter_used}
@@ -199,8 +209,14 @@ def dossier_action(request, code, action):
     if not permissions.can_process(request.user, dossier):
         raise PermissionDenied
     if action in SIMPLE_ACTIONS:
+        # The result step records whether the result was issued electronically (Decision 766, digitisation).
+        extra = (
+            {"result_electronic": request.POST.get("result_electronic") == "on"}
+            if action == "mark_done"
+            else {}
+        )
         try:
-            SIMPLE_ACTIONS[action](request.user, dossier)
+            SIMPLE_ACTIONS[action](request.user, dossier, **extra)
         except ValidationError as exc:
             return _refused(request, dossier, action, errors=exc.messages)
     else:
@@ -241,13 +257,40 @@ def dossier_language(request, code):
         else:
             messages.success(request, _("Đã lưu ngôn ngữ phục vụ của hồ sơ."))
             return redirect("servicedesk:dossier", code=dossier.code)
-    context = _detail_context(request, dossier, language_form=form)
+    return _form_refused(request, dossier, form, "language_form", "ngon-ngu", _("Ngôn ngữ phục vụ"))
+
+
+@login_required
+@require_POST
+def dossier_digitisation(request, code):
+    """Record or correct whether the components were digitised and the result issued electronically.
+
+    A refusal re-renders the dossier page (400) with the form open and its errors summarised on top."""
+    dossier = _dossier_for(request, code)
+    if not permissions.can_process(request.user, dossier):
+        raise PermissionDenied
+    form = DigitisationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_digitisation(request.user, dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin số hóa của hồ sơ."))
+            return redirect("servicedesk:dossier", code=dossier.code)
+    return _form_refused(request, dossier, form, "digitisation_form", "so-hoa", _("Số hóa"))
+
+
+def _form_refused(request, dossier, form, form_name, section, label):
+    """The dossier page again (400) with `form` open in its section, what was chosen kept, its errors in place and
+    summarised on top (each linking to its field, or to the section for a form-wide error)."""
+    context = _detail_context(request, dossier, **{form_name: form})
     summary = []
     for name, field_errors in form.errors.items():
-        anchor = form[name].id_for_label if name in form.fields else "ngon-ngu"
-        label = form.fields[name].label if name in form.fields else ""
-        summary += [(f"{label}: {e}" if label else e, anchor) for e in field_errors]
-    context.update(open_form="language_form", error_summary=summary, refused_label=_("Ngôn ngữ phục vụ"))
+        anchor = form[name].id_for_label if name in form.fields else section
+        field_label = form.fields[name].label if name in form.fields else ""
+        summary += [(f"{field_label}: {e}" if field_label else e, anchor) for e in field_errors]
+    context.update(open_form=form_name, error_summary=summary, refused_label=label)
     return render(request, "servicedesk/dossier_detail.html", context, status=400)
 
 
