@@ -30,6 +30,7 @@ PLAN = {
     "community_matching": [[]],
     "outreach_import": [[]],
     "volunteer_roster": [[]],
+    "impact": [[]],
 }
 
 

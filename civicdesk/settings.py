@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "civicdesk.volunteers",
     "civicdesk.mobile",
     "civicdesk.staffing",
+    "civicdesk.impact",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("outreach/", include("civicdesk.outreach.urls")),
     path("volunteers/", include("civicdesk.volunteers.urls")),
     path("mobile/", include("civicdesk.mobile.urls")),
+    path("impact/", include("civicdesk.impact.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

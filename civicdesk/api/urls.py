@@ -7,6 +7,7 @@ from . import (
     geo,
     handbook,
     hotline,
+    impact,
     mobile,
     outreach,
     servicedesk,
@@ -26,5 +27,6 @@ api.add_router("/staffing", staffing.router)
 api.add_router("/community", community.router)
 api.add_router("/outreach", outreach.router)
 api.add_router("/volunteers", volunteers.router)
+api.add_router("/impact", impact.router)
 
 urlpatterns = api.urls

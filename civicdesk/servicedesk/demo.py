@@ -4,8 +4,13 @@ Deterministic (seeded by commune code), quick (bulk inserts through `services.bu
 demo dossiers exist). Each commune gets a profile — volume, online share, help at the centre, mobile team, lateness,
 supplements, ratings — and most communes improve month by month, as the province's support took effect.
 Xã Di Linh's volunteers show as a high assisted-online share, Xã Cát Tiên 3's mobile team as the `luu_dong`
-channel, and Phường Cam Ly - Đà Lạt's support team as high satisfaction. Where the handbook has no verified
-processing days, the generated dossier carries an officer-entered appointment (as at the real counter).
+channel, and Phường Cam Ly - Đà Lạt's support team as high satisfaction. Every commune scans part of its paper
+components at intake and issues part of its results electronically (Decision 766's digitisation group), more each
+month; online dossiers arrive digitised. The first secondment wave (`first_wave`: 24 communes, from the fourth of
+the six months) went to communes with many late dossiers (a quarter of them, as in the weakest profile) and has a
+planted effect the impact estimate must recover: from its start their late rate is `FIRST_WAVE_GAIN` (8 points)
+below what their profile gives, so their on-time rate is 8 points higher (docs/impact.md). Where the handbook has no
+verified processing days, the generated dossier carries an officer-entered appointment (as at the real counter).
 """
 
 import random
@@ -16,7 +21,16 @@ from civicdesk.handbook.models import Procedure
 
 from . import services
 from .due import DueDates
-from .models import CHANNEL_METHOD, Channel, Dossier, DueSource, Status, SurveyReason, SurveyResponse
+from .models import (
+    CHANNEL_METHOD,
+    ONLINE_CHANNELS,
+    Channel,
+    Dossier,
+    DueSource,
+    Status,
+    SurveyReason,
+    SurveyResponse,
+)
 
 PROVINCE_CODE = 68
 DI_LINH, CAT_TIEN_3, CAM_LY = 25000, 25162, 24787
@@ -43,6 +57,14 @@ GIVEN = [
     "Thị Mai",
     "Quốc Bảo",
 ]
+# The first secondment wave of the demo (laid by the impact app's loader as a past, approved plan): how many
+# communes, the late rate of their profile (the weakest one: the wave went where dossiers were late) and the
+# on-time rate (as a fraction) they gain from its start, against that profile. The three communes with a story of
+# their own are left out, so their figures tell only that story.
+FIRST_WAVE_SIZE = 24
+FIRST_WAVE_LATE = 0.25
+FIRST_WAVE_GAIN = 0.08
+FIRST_WAVE_SEED = 19
 LATE_REASONS = [
     "Cần xác minh thêm thông tin với cơ quan liên quan.",
     "Hệ thống kết nối cơ sở dữ liệu gián đoạn.",
@@ -56,6 +78,24 @@ def _months(today):
     for _ in range(5):
         months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
     return months
+
+
+def first_wave(codes, today):
+    """(start, commune codes) of the demo's first secondment wave: from the first day of the fourth of the six
+    demo months ending with `today`'s, so three whole months before it and two after it hold dossiers."""
+    start = _months(today)[3]
+    pool = sorted(code for code in codes if code not in (DI_LINH, CAT_TIEN_3, CAM_LY))
+    chosen = random.Random(FIRST_WAVE_SEED).sample(pool, min(FIRST_WAVE_SIZE, len(pool)))
+    return start, frozenset(chosen)
+
+
+def last_demo_day(clock):
+    """The last day with demo dossiers: the last working day before the anchor (the day `load` generates up to)."""
+    calendar = DueDates().calendar
+    last_day = clock.days_ago(1)
+    while not calendar.is_working_day(last_day):
+        last_day -= timedelta(days=1)
+    return last_day
 
 
 def _profile(commune):
@@ -121,10 +161,19 @@ def generate(communes, procedures, today, now):
     due = DueDates()
     months = _months(today)
     weights = [WEIGHTS.get(p.code, 1) for p in procedures]
+    wave_start, wave = first_wave([c.code for c in communes], today)
     dossiers, surveys = [], []
     for commune in communes:
         p = _profile(commune)
         rng = random.Random(commune.code * 7919)
+        # The planted effect draws from a generator of its own, so communes outside the wave stay as they were.
+        planted = random.Random(commune.code * 104729 + FIRST_WAVE_SEED) if commune.code in wave else None
+        if planted is not None:
+            p["late"] = FIRST_WAVE_LATE
+        # Digitisation (Decision 766's fifth group) draws from a generator of its own too: how many paper components
+        # the centre scans at intake and how many results it issues electronically, both rising as the months go.
+        digital = random.Random(commune.code * 15485863 + 766)
+        scan_base, electronic_base = digital.uniform(0.35, 0.75), digital.uniform(0.1, 0.45)
         sequence = {}
         for index, month in enumerate(months):
             progress = index / (len(months) - 1)
@@ -145,7 +194,12 @@ def generate(communes, procedures, today, now):
                 else:
                     due_at, due_source = due.due_at(received_at, days), DueSource.COMPUTED
                 supplemented = rng.random() < p["supplement"] * (1 - 0.5 * gain)
-                late = rng.random() < p["late"] * (1 - 0.6 * gain)
+                late_rate = p["late"] * (1 - 0.6 * gain)
+                late = rng.random() < late_rate
+                if planted is not None and late and received_at.date() >= wave_start:
+                    # P(late) becomes late_rate − FIRST_WAVE_GAIN exactly from the wave's start (late_rate ≥ 0.1
+                    # there with the wave's profile), every other draw as it was.
+                    late = planted.random() >= FIRST_WAVE_GAIN / late_rate
                 if late:
                     finished_at = due.calendar.add_working_hours(due_at, rng.uniform(4, 40))
                 else:
@@ -203,6 +257,10 @@ def generate(communes, procedures, today, now):
                     else due.working_days(received_at, finished_at),
                     supplement_count=(1 + (rng.random() < 0.2)) if supplemented else 0,
                     rating=rating,
+                    documents_digitised=channel in ONLINE_CHANNELS
+                    or digital.random() < min(0.95, scan_base + 0.25 * gain),
+                    result_electronic=finished_at is not None
+                    and digital.random() < min(0.9, electronic_base + 0.3 * gain),
                 )
                 if late and finished_at is not None:
                     dossier.late_reason = rng.choice(LATE_REASONS)
@@ -240,10 +298,7 @@ def load(stdout, clock):
         return
     # The last month of the six is the one holding the last working day before the anchor, so a demo anchored
     # on 1 January (a holiday) still ends on a month with dossiers in it.
-    calendar = DueDates().calendar
-    last_day = clock.days_ago(1)
-    while not calendar.is_working_day(last_day):
-        last_day -= timedelta(days=1)
+    last_day = last_demo_day(clock)
     dossiers, surveys = generate(communes, procedures, last_day, clock.now)
     services.bulk_load(dossiers, surveys)
     write(

@@ -143,6 +143,16 @@ class DiLinh:
         return Accompaniment.objects.filter(commune__code=DI_LINH).order_by("pk").first()
 
     @cached_property
+    def estimate(self):
+        """An impact estimate of the province that includes Di Linh (province roles only)."""
+        from civicdesk.impact import presets, services
+
+        admin = self.users["tinh.admin"]
+        wave = next(p for p in presets.presets(admin.province) if p.kind == "secondment")
+        ask = services.Request(province=admin.province, codes=[*wave.codes, DI_LINH], start=wave.start)
+        return services.save_estimate(admin, services.estimate(admin, ask, resamples=99))
+
+    @cached_property
     def person(self):
         from civicdesk.community.models import Person
 
@@ -461,6 +471,8 @@ SWEEP = {
     "assistant:public_feedback": (lambda o: {"turn_id": o.turn.pk}, BOTH),
     "assistant:choose": (lambda o: {"turn_id": o.turn.pk}, BOTH),
     "assistant:public_choose": (lambda o: {"turn_id": o.turn.pk}, BOTH),
+    # impact: a saved estimate of the province (province admin and Home Affairs only)
+    "impact:detail": (lambda o: {"pk": o.estimate.pk}, BOTH),
     # hotline: a Di Linh question
     "hotline:detail": (lambda o: {"pk": o.ticket.pk}, BOTH),
     "hotline:attachment": (lambda o: {"pk": o.ticket.pk, "attachment_id": o.attachment.pk}, BOTH),
@@ -492,6 +504,8 @@ SWEEP = {
     "servicedesk:supplement": (lambda o: {"code": o.dossier.code, "event_id": o.supplement_event.pk}, BOTH),
     "servicedesk:action": (lambda o: {"code": o.dossier.code, "action": "mark_done"}, BOTH),
     "servicedesk:commune_kpi": (lambda o: {"code": DI_LINH}, BOTH),
+    "servicedesk:commune_scorecard": (lambda o: {"code": DI_LINH}, BOTH),
+    "servicedesk:digitisation": (lambda o: {"code": o.dossier.code}, BOTH),
     # staffing: Di Linh's capacity, the province's plans and pool, a secondment to Di Linh
     "staffing:commune_capacity": (lambda o: {"code": DI_LINH}, BOTH),
     "staffing:capacity_save": (lambda o: {"code": DI_LINH, "field": "ho_tich"}, BOTH),
