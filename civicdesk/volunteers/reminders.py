@@ -334,3 +334,15 @@ def send_tomorrow():
     """The reminders for the next working day's shifts (run in the afternoon)."""
     cal = get_calendar()
     return send_for(cal.next_working_day(timezone.localdate()))
+
+
+# Reminders go out from this hour (Vietnam time) until the end of the day.
+REMINDER_HOUR = 15
+
+
+def send_if_afternoon(now=None):
+    """`send_tomorrow()` from 15:00 in Vietnam (`REMINDER_HOUR`), None before: the periodic job runs all day."""
+    local = timezone.localtime(now or timezone.now())
+    if local.hour < REMINDER_HOUR:
+        return None
+    return send_tomorrow()

@@ -308,3 +308,25 @@ def test_a_forged_or_altered_answer_link_is_refused_and_an_earlier_long_link_sti
         assert client.get(reverse("volunteers:answer_link", args=[forged])).status_code == 404
     earlier = signing.dumps([booking.pk, 0], salt="volunteers.answer", compress=True)  # e-mails sent before
     assert read_answer_token(earlier) == (booking, False)
+
+
+def test_the_periodic_job_sends_from_three_in_the_afternoon_vietnam_time_once(
+    alice, vy, week, mailoutbox, _pinned
+):
+    """huey's crontab reads UTC: the job runs every quarter of an hour and checks the hour in Vietnam itself."""
+    import datetime as dt
+
+    from civicdesk.volunteers.tasks import send_reminders
+
+    vy.email = "vy@example.org"
+    vy.save()
+    services.book(alice, week[2], vy)  # Tuesday morning
+    job = send_reminders.call_local
+    _pinned.move_to(dt.datetime(2026, 3, 2, 7, 59, tzinfo=dt.UTC))  # 14:59 in Vietnam
+    assert job() is None and mailoutbox == []
+    _pinned.move_to(
+        dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+    )  # 15:00 in Vietnam (crontab(hour=15) was 22:00)
+    assert job()["email"] == 1 and len(mailoutbox) == 1
+    _pinned.move_to(dt.datetime(2026, 3, 2, 8, 15, tzinfo=dt.UTC))
+    assert job()["email"] == 0 and len(mailoutbox) == 1  # once
