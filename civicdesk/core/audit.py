@@ -58,6 +58,7 @@ PSEUDO_TYPES = {
     "auth.login": _("Đăng nhập"),
     "handbook.content": _("Nội dung cẩm nang"),
     "servicedesk.kpi": _("Báo cáo chỉ số phục vụ"),
+    "servicedesk.scorecard": _("Bảng điểm Quyết định 766"),
 }
 
 

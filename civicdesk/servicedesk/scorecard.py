@@ -493,3 +493,11 @@ def compute(province, period, *, commune=None, field_id=None, with_communes=True
             )
             communes.append((unit, {s.indicator.code: s for g in unit_groups for s in g.indicators}))
     return ProvinceScorecard(card, communes)
+
+
+def ranking(communes, indicator_code):
+    """[(commune, scores)] best first by one indicator; communes with nothing to count last, by name."""
+    present = [r for r in communes if r[1][indicator_code].value is not None]
+    missing = [r for r in communes if r[1][indicator_code].value is None]
+    present.sort(key=lambda r: (-r[1][indicator_code].value, r[0].name))
+    return present + missing

@@ -22,6 +22,12 @@ urlpatterns = [
     path("kpi/export.<str:fmt>", dashboard.export, name="export"),
     path("scorecard/", scorecard.scorecard_page, name="scorecard"),
     path("scorecard/communes/<int:code>/", scorecard.commune_scorecard, name="commune_scorecard"),
+    path("scorecard/export.pdf", scorecard.scorecard_pdf, name="scorecard_pdf"),
+    path(
+        "scorecard/communes/<int:code>/export.pdf",
+        scorecard.commune_scorecard_pdf,
+        name="commune_scorecard_pdf",
+    ),
     path("scorecard/targets/", scorecard.save_targets, name="scorecard_targets"),
     path("import/", imports.import_page, name="import"),
 ]

@@ -505,6 +505,7 @@ SWEEP = {
     "servicedesk:action": (lambda o: {"code": o.dossier.code, "action": "mark_done"}, BOTH),
     "servicedesk:commune_kpi": (lambda o: {"code": DI_LINH}, BOTH),
     "servicedesk:commune_scorecard": (lambda o: {"code": DI_LINH}, BOTH),
+    "servicedesk:commune_scorecard_pdf": (lambda o: {"code": DI_LINH}, BOTH),
     "servicedesk:digitisation": (lambda o: {"code": o.dossier.code}, BOTH),
     # staffing: Di Linh's capacity, the province's plans and pool, a secondment to Di Linh
     "staffing:commune_capacity": (lambda o: {"code": DI_LINH}, BOTH),

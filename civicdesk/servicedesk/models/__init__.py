@@ -15,7 +15,7 @@ from .dossier import (
     normalise_phone,
     validate_cccd,
 )
-from .scorecard import ScorecardTarget
+from .scorecard import ScorecardReport, ScorecardTarget
 from .stats import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat
 from .survey import SurveyReason, SurveyResponse
 
@@ -34,6 +34,7 @@ __all__ = [
     "DossierEvent",
     "DueSource",
     "IntakeCheck",
+    "ScorecardReport",
     "ScorecardTarget",
     "Status",
     "SupplementReason",

@@ -35,3 +35,34 @@ class ScorecardTarget(models.Model):
 
     def __str__(self):
         return f"{self.province_id} {self.indicator} {self.target}%"
+
+
+class ScorecardReport(models.Model):
+    """The monthly scorecard e-mail of one province and month: sent at most once (the unique key), so a job retried
+    after a crash or run again by hand does not write to the province admins twice.
+
+    A row is claimed ("sending") before the e-mail goes out and marked "sent" after; a failed send is marked "failed"
+    and tried again by the next run. A row left "sending" (the worker died mid-send) is not retried on its own: the
+    e-mail may have left, and `civicdesk scorecard report --resend` is the explicit way to send it again.
+    """
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("đang gửi")
+        SENT = "sent", _("đã gửi")
+        FAILED = "failed", _("gửi lỗi")
+
+    province = models.ForeignKey("geo.Province", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("tháng báo cáo"), help_text=_("Ngày đầu của tháng được báo cáo."))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.SENDING)
+    recipients = models.PositiveSmallIntegerField(_("số người nhận"), default=0)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "month"], name="sd_report_province_month")]
+        verbose_name = _("báo cáo bảng điểm hằng tháng")
+        verbose_name_plural = _("báo cáo bảng điểm hằng tháng")
+
+    def __str__(self):
+        return f"{self.province_id} {self.month:%Y-%m} {self.status}"

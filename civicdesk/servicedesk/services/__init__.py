@@ -8,6 +8,7 @@ from .importer import ImportResult, import_dossiers, start_import
 from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
 from .language import set_language_service
 from .scorecard import can_set_targets, set_targets
+from .scorecard_report import send_due, send_report, send_reports
 from .stats import bulk_load, rebuild_all_stats, refresh_stats
 from .survey import rate_centre, rate_dossier
 from .transitions import (
@@ -45,6 +46,9 @@ __all__ = [
     "request_supplement",
     "resume_processing",
     "return_result",
+    "send_due",
+    "send_report",
+    "send_reports",
     "set_language_service",
     "set_targets",
     "start_import",

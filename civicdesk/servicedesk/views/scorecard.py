@@ -7,13 +7,15 @@ commune roles see their own commune only (no ranking, no map of the others).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core import audit
+from civicdesk.core.exports import attachment, download_name
 from civicdesk.geo.models import Commune
 
 from .. import scorecard, scorecard_charts, services
@@ -64,14 +66,6 @@ def _bars(card):
     }
 
 
-def _ranking(communes, indicator):
-    rows = [(c, scores) for c, scores in communes]
-    present = [r for r in rows if r[1][indicator].value is not None]
-    missing = [r for r in rows if r[1][indicator].value is None]
-    present.sort(key=lambda r: (-r[1][indicator].value, r[0].name))
-    return present + missing
-
-
 def _render(request, province, commune, *, province_view):
     form, period, field, indicator = _filters(request)
     result = scorecard.compute(
@@ -103,6 +97,13 @@ def _render(request, province, commune, *, province_view):
         "measured": scorecard.MEASURED,
         "field_indicators": [i for i in scorecard.MEASURED if scorecard.FILTER_FIELD in i.filters],
         "query": query,
+        "pdf_url": (
+            reverse("servicedesk:commune_scorecard_pdf", kwargs={"code": commune.code})
+            if commune
+            else reverse("servicedesk:scorecard_pdf")
+        )
+        + "?"
+        + query,
         "source": scorecard.SOURCE,
         "can_set_targets": province_view and services.can_set_targets(request.user, province),
     }
@@ -111,7 +112,7 @@ def _render(request, province, commune, *, province_view):
         def link(unit):
             return reverse("servicedesk:commune_scorecard", kwargs={"code": unit.code}) + "?" + query
 
-        ranking = _ranking(result.communes, indicator)
+        ranking = scorecard.ranking(result.communes, indicator)
         context["ranking"] = [(unit, scores, link(unit)) for unit, scores in ranking]
         entries = [(unit, scores[indicator], link(unit)) for unit, scores in result.communes]
         context["map"] = scorecard_charts.province_map(
@@ -149,6 +150,53 @@ def commune_scorecard(request, code):
         Commune.objects.visible_to(request.user).select_related("province"), code=code
     )
     return _render(request, commune.province, commune, province_view=not request.user.is_commune_user)
+
+
+def _pdf(request, province, commune, *, province_view):
+    """The page's content for the same scope, filters and period as an A4 PDF (audited as an export)."""
+    from .. import scorecard_pdf
+
+    _form, period, field, indicator = _filters(request)
+    body = scorecard_pdf.build(
+        province,
+        period,
+        commune=commune,
+        field=field,
+        indicator_code=indicator,
+        province_view=province_view,
+        today=timezone.localdate(),
+        generated_at=timezone.localtime(),
+    )
+    unit = commune.name if commune else province.name
+    audit.record(
+        request.user,
+        audit.Action.EXPORT,
+        object_type="servicedesk.scorecard",
+        object_repr=f"{unit} {period.date_from}..{period.date_to} (pdf)",
+    )
+    name = download_name(
+        "bang-diem-766", unit, f"{period.date_from:%d-%m-%Y}", f"{period.date_to:%d-%m-%Y}", ext="pdf"
+    )
+    return attachment(HttpResponse(body, content_type="application/pdf"), name)
+
+
+@login_required
+def scorecard_pdf(request):
+    """The province's scorecard as PDF (commune roles go to their commune's), as `scorecard_page`."""
+    user = request.user
+    if user.is_commune_user:
+        url = reverse("servicedesk:commune_scorecard_pdf", kwargs={"code": user.commune.code})
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    return _pdf(request, _province_for(request), None, province_view=True)
+
+
+@login_required
+def commune_scorecard_pdf(request, code):
+    """One commune's scorecard as PDF, scoped as `commune_scorecard` (others 404)."""
+    commune = get_object_or_404(
+        Commune.objects.visible_to(request.user).select_related("province"), code=code
+    )
+    return _pdf(request, commune.province, commune, province_view=not request.user.is_commune_user)
 
 
 @login_required
