@@ -10,10 +10,8 @@ with time-machine at each step (the coordinator on the anchor day, the volunteer
 15:00 the day before, check-in five minutes before the shift, and so on).
 """
 
-import base64
 import io
 import re
-import zlib
 from calendar import monthrange
 from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
@@ -27,6 +25,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from civicdesk.core.workcal import VN_TZ, get_calendar
+from tests.pdftext import pdf_text
 
 from .conftest import DI_LINH, find_form, form_values, html, login, messages_of, submit
 
@@ -81,65 +80,9 @@ def _comma(hours):
     return f"{hours:g}".replace(".", ",")
 
 
-# A certificate's text layer, read without a PDF library (none is installed): ReportLab writes each TrueType
-# subset with a ToUnicode CMap, and the page's text as (…) Tj strings of one-byte codes in a Flate stream.
-def _stream(body):
-    head, _, rest = body.partition(b"stream")
-    raw = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
-    if b"ASCII85Decode" in head:
-        raw = base64.a85decode(raw.strip().removesuffix(b"~>"), ignorechars=b" \t\r\n")
-    return zlib.decompress(raw) if b"FlateDecode" in head else raw
-
-
-def _literal(raw):
-    out, i = bytearray(), 0
-    while i < len(raw):
-        if raw[i] == 0x5C:  # a backslash escape: octal code or one character
-            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
-            if octal:
-                out.append(int(octal[0], 8) & 0xFF)
-                i += 1 + len(octal[0])
-                continue
-            nxt = raw[i + 1 : i + 2]
-            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
-            i += 2
-            continue
-        out.append(raw[i])
-        i += 1
-    return bytes(out)
-
-
 def pdf_lines(data):
-    objects = {int(m[1]): m[2] for m in re.finditer(rb"(?s)(\d+) 0 obj\s*(.*?)endobj", data)}
-    fonts = {}
-    for body in objects.values():
-        font = re.search(rb"(?s)/Name /(\S+).*?/ToUnicode (\d+) 0 R", body)
-        if font:
-            cmap, table = _stream(objects[int(font[2])]), {}
-            for block in re.findall(rb"(?s)beginbfchar(.*?)endbfchar", cmap):
-                for code, uni in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-                    table[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be").strip("\0")
-            fonts[font[1]] = table
-    lines = []
-    for body in objects.values():
-        if b"stream" not in body or b"/Length1" in body:
-            continue  # not a stream, or the embedded font file
-        content = _stream(body)
-        if b"begincmap" in content:
-            continue
-        font, line = None, []
-        for m in re.finditer(rb"/(\S+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|(ET)", content):
-            if m[1]:
-                font = fonts.get(m[1])
-            elif m[3]:
-                lines.append("".join(line).strip())
-                line = []
-            else:
-                raw = _literal(m[2])
-                line.append(
-                    "".join(font.get(b, "?") for b in raw) if font is not None else raw.decode("latin-1")
-                )
-    return [line for line in lines if line]
+    """A certificate's text lines (tests/pdftext.py reads reportlab's text layer without a PDF library)."""
+    return pdf_text(data).splitlines()
 
 
 def _after(lines, label):
@@ -192,7 +135,7 @@ def published(client, demo, period):
         assert all(s.minimum <= s.demand <= s.maximum for s in shifts)
 
         rostered = _press(client, generated, "2. Xếp lịch tự động", {"start": start, "end": end})
-        run = RosterRun.objects.filter(commune__code=DI_LINH).first()
+        run = RosterRun.objects.filter(commune__code=DI_LINH).latest("pk")  # the demo has its own run
         assert (run.start, run.end, run.shifts) == (start, end, 2 * len(working))
         assert (
             f"Đã xếp {run.bookings} lượt trực cho {run.shifts} ca: đủ {run.covered}/{run.demand} người cần."
