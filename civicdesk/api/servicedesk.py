@@ -14,7 +14,7 @@ from civicdesk.geo.models import Commune, Province
 from civicdesk.handbook.models import Field as HandbookField
 from civicdesk.handbook.models import Procedure
 from civicdesk.servicedesk import kpi, links, permissions, scorecard, services
-from civicdesk.servicedesk.models import Dossier
+from civicdesk.servicedesk.models import Channel, Dossier
 
 from .base import Paging, answers, error
 
@@ -268,9 +268,20 @@ class ScorecardIndicatorOut(Schema):
     measured: bool = Field(description="CivicDesk có dữ liệu để tính chỉ tiêu này.")
     not_measured_reason: str = Field(description="Vì sao chưa đo được (rỗng khi đo được).")
     counters: list[str] = Field(description="Bộ đếm của CivicDesk dùng để tính: tử số, mẫu số.")
-    filters: list[str] = Field(description="Bộ lọc áp dụng được: commune, field.")
+    filters: list[str] = Field(
+        description=(
+            "Bộ lọc áp dụng được: commune, field (chỉ tiêu có bộ đếm theo lĩnh vực; khi lọc thêm procedure hoặc "
+            "channel thì mọi chỉ tiêu đo được đều lọc được theo lĩnh vực), procedure, channel."
+        )
+    )
     filtered_out: bool = Field(
-        description="Bộ lọc lĩnh vực đang bật mà chỉ tiêu không lọc được theo lĩnh vực."
+        description=(
+            "Một bộ lọc đang bật mà chỉ tiêu không tính được (lĩnh vực không có bộ đếm) hoặc không có ý nghĩa "
+            "(tỷ lệ trực tuyến khi lọc theo một kênh); khi đó numerator, denominator, value là null."
+        )
+    )
+    filtered_reason: str = Field(
+        description="Vì sao chỉ tiêu bị bỏ qua dưới bộ lọc đang bật (rỗng nếu không)."
     )
     numerator: int | None
     denominator: int | None
@@ -306,6 +317,13 @@ class ScorecardOut(Schema):
     province: int
     commune: int | None = Field(description="Mã đơn vị cấp xã; null: toàn tỉnh.")
     field: str | None = Field(description="Mã lĩnh vực đang lọc.")
+    procedure: str | None = Field(description="Mã thủ tục (Cẩm nang) đang lọc.")
+    channel: str | None = Field(description="Kênh tiếp nhận đang lọc.")
+    from_dossiers: bool = Field(
+        description=(
+            "Số liệu tính trực tiếp từ hồ sơ (khi lọc theo thủ tục hoặc kênh); false: từ bộ đếm theo xã, ngày, tháng."
+        )
+    )
     period: PeriodOut
     previous_period: PeriodOut
     total_max: int
@@ -352,6 +370,7 @@ def _indicator_out(s):
         "counters": list(i.counters),
         "filters": sorted(i.filters),
         "filtered_out": s.filtered_out,
+        "filtered_reason": str(s.filtered_reason),
         "numerator": s.numerator,
         "denominator": s.denominator,
         "value": s.value,
@@ -386,11 +405,30 @@ def scorecard_report(
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD; mặc định: đầu quý trước."),
     date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD; mặc định: cuối quý trước."),
     field: str | None = Query(
-        None, description="Mã lĩnh vực (Cẩm nang) để lọc; chỉ áp dụng cho chỉ tiêu có filters chứa field."
+        None,
+        description=(
+            "Mã lĩnh vực (Cẩm nang) để lọc; không kèm procedure/channel thì chỉ áp dụng cho chỉ tiêu có filters "
+            "chứa field. Mã không có: 400."
+        ),
+    ),
+    procedure: str | None = Query(
+        None,
+        description=(
+            "Mã thủ tục trong Cẩm nang (so với mã thủ tục của hồ sơ); khi có, số liệu tính từ hồ sơ. "
+            "Mã không có trong Cẩm nang: 400."
+        ),
+    ),
+    channel: str | None = Query(
+        None,
+        description=(
+            "Kênh tiếp nhận: truc_tiep, truc_tuyen, truc_tuyen_ho_tro, buu_chinh, luu_dong; khi có, số liệu tính từ "
+            "hồ sơ và tỷ lệ hồ sơ trực tuyến (tt_ho_so) bị đánh dấu filtered_out. Giá trị khác: 400."
+        ),
     ),
 ):
-    """From the counters only. Province roles see the province and its communes; commune roles their commune only
-    (`commune=` required). Points stay null where the decision's points are not verified (`needs_verification`)."""
+    """From the counters, or from the dossier rows when `procedure` or `channel` is given. Province roles see the
+    province and its communes; commune roles their commune only (`commune=` required). Points stay null where the
+    decision's points are not verified (`needs_verification`)."""
     user = request.user
     unit = get_object_or_404(Province, code=province)
     if not (user.is_superuser or user.province_id == unit.pk):
@@ -428,6 +466,26 @@ def scorecard_report(
                 _("Không có lĩnh vực mã “%(code)s”.") % {"code": field},
                 details={"param": "field"},
             )
+    procedure_obj = None
+    if procedure:
+        procedure_obj = Procedure.objects.filter(code=procedure).only("code").first()
+        if procedure_obj is None:
+            return error(
+                request,
+                400,
+                "bad_request",
+                _("Không có thủ tục mã “%(code)s” trong Cẩm nang.") % {"code": procedure},
+                details={"param": "procedure"},
+            )
+    if channel and channel not in Channel.values:
+        return error(
+            request,
+            400,
+            "bad_request",
+            _("Kênh tiếp nhận “%(value)s” không hợp lệ; dùng một trong: %(choices)s.")
+            % {"value": channel, "choices": ", ".join(Channel.values)},
+            details={"param": "channel"},
+        )
     period = scorecard.Period(bounds["from"], bounds["to"])
     province_view = not user.is_commune_user and selected is None
     result = scorecard.compute(
@@ -435,6 +493,8 @@ def scorecard_report(
         period,
         commune=selected,
         field_id=field_obj.pk if field_obj else None,
+        procedure_code=procedure_obj.code if procedure_obj else None,
+        channel=channel or None,
         with_communes=province_view,
     )
     card = result.scorecard
@@ -442,6 +502,9 @@ def scorecard_report(
         "province": unit.code,
         "commune": selected.code if selected else None,
         "field": field_obj.code if field_obj else None,
+        "procedure": card.procedure_code,
+        "channel": card.channel,
+        "from_dossiers": card.from_dossiers,
         "period": _period_out(period, today),
         "previous_period": _period_out(card.previous_period, today),
         "total_max": card.total_max,

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.handbook.models import Field
+from civicdesk.handbook.models import Field, Procedure
 from civicdesk.kernel import served
 from civicdesk.kernel.forms import add_service_errors  # noqa: F401 — the views import it from here
 from civicdesk.kernel.roles import Role
@@ -257,8 +257,18 @@ def parse_date(value, default):
         return default
 
 
+class ProcedureChoiceField(forms.ModelChoiceField):
+    """A handbook procedure chosen by its code; the option reads "name (code)" so typing the name finds it."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
 class ScorecardForm(PeriodForm):
-    """The scorecard's period and filters. Only the filters the counters support are offered (see the page's note)."""
+    """The scorecard's period and filters (see the page's note for which indicators each filter applies to).
+
+    Commune and field are read from the counters; a procedure (any handbook procedure, by code) or a channel makes
+    the scorecard aggregate the dossier rows instead (`scorecard.dossier_counts_by_commune`)."""
 
     field = forms.ModelChoiceField(
         label=_("Lĩnh vực"),
@@ -267,9 +277,25 @@ class ScorecardForm(PeriodForm):
         to_field_name="code",
         empty_label=_("Tất cả lĩnh vực"),
     )
+    procedure = ProcedureChoiceField(
+        label=_("Thủ tục"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+        empty_label=_("Tất cả thủ tục"),
+        widget=forms.Select(attrs={"aria-describedby": "sc-procedure-help"}),
+        error_messages={"invalid_choice": _("Không có thủ tục mã này trong Cẩm nang.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"),
+        choices=[("", _("Tất cả kênh")), *Channel.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Kênh tiếp nhận không hợp lệ.")},
+    )
     indicator = forms.ChoiceField(label=_("Tô màu bản đồ, xếp hạng theo"), required=False)
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].queryset = Field.objects.order_by("name")
+        self.fields["procedure"].queryset = Procedure.objects.only("code", "name").order_by("name", "code")
         self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]

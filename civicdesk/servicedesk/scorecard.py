@@ -6,8 +6,12 @@ maxima or scoring bands have not been checked against its text, the maximum is l
 `needs_verification` is set, so the page says "Cần kiểm chứng" and no points are computed for it. Indicators whose
 input CivicDesk does not hold are listed as not measured, with the reason — never scored as zero.
 
-Everything is computed from the counters (`CommuneMonthStat` / `CommuneDayStat`, and `CommuneDayFieldStat` when a
-handbook field is chosen), never from dossier rows, so a province's quarter costs a few thousand counter rows.
+Without a procedure or channel filter everything is computed from the counters (`CommuneMonthStat` /
+`CommuneDayStat`, and `CommuneDayFieldStat` when a handbook field is chosen), so a province's quarter costs a few
+thousand counter rows. There are no counters per procedure or per channel: when a procedure and/or a channel is chosen,
+the same counters are aggregated from the Dossier rows themselves (`kpi.dossier_aggregates()`, grouped by commune, on
+the `(province, received_date)` index), so every indicator is exact under those filters, at the price of reading the
+province's dossiers of both periods.
 """
 
 import calendar as pycal
@@ -19,14 +23,16 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from . import kpi
-from .models import CommuneDayFieldStat, ScorecardTarget
+from .models import Channel, CommuneDayFieldStat, Dossier, ScorecardTarget
 
 SOURCE = "Quyết định 766/QĐ-TTg (2022)"
 # The decision's five groups make 100 points in all.
 TOTAL_MAX = 100
 
-# Filters the scorecard offers, and which counters each needs.
-FILTER_COMMUNE, FILTER_FIELD = "commune", "field"
+# Filters the scorecard offers. Commune and field are read from the counters (field: only for the indicators with
+# per-field counters); procedure and channel from the dossier rows (then the field too, for every indicator).
+FILTER_COMMUNE, FILTER_FIELD, FILTER_PROCEDURE, FILTER_CHANNEL = "commune", "field", "procedure", "channel"
+ROW_FILTERS = frozenset({FILTER_PROCEDURE, FILTER_CHANNEL})
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class Indicator:
     `numerator`/`denominator` name the counters (`kpi.COUNTERS`) the rate is computed from; both None when CivicDesk
     cannot measure it (`not_measured_reason` says why). `max_points` and `scoring` stay None until checked against
     the decision's text; points are computed only when they are set and `needs_verification` is False.
+
+    `filters`: the filters the indicator can be computed under and still mean something. "field" is listed only
+    where per-field counters exist (without a procedure or channel filter); with one of those the figures come from
+    the dossier rows and the field applies to every indicator. `meaningless`: {filter: why the indicator says nothing
+    under it} for the filters it leaves out on purpose (shown instead of a number).
     """
 
     code: str
@@ -58,6 +69,7 @@ class Indicator:
     needs_verification: bool = True
     not_measured_reason: str = ""
     filters: frozenset = frozenset({FILTER_COMMUNE})
+    meaningless: dict = field(default_factory=dict, hash=False)
     note: str = ""
     source: str = SOURCE
 
@@ -112,7 +124,10 @@ GROUPS = (
     ),
 )
 
-BOTH_FILTERS = frozenset({FILTER_COMMUNE, FILTER_FIELD})
+# Measured from the rows under a procedure or channel filter: every measured indicator, unless said otherwise.
+ROWS = frozenset({FILTER_COMMUNE, FILTER_PROCEDURE, FILTER_CHANNEL})
+# ...and also from the per-field counters (`kpi.FIELD_COUNTERS`) when only a field is chosen.
+BOTH_FILTERS = ROWS | {FILTER_FIELD}
 
 INDICATORS = (
     # -- Công khai, minh bạch: CivicDesk holds none of its inputs.
@@ -157,6 +172,12 @@ INDICATORS = (
         _("Số hồ sơ nộp trực tuyến (kể cả có hỗ trợ tại Trung tâm) ÷ tổng số hồ sơ tiếp nhận."),
         numerator="online",
         denominator="received",
+        filters=ROWS - {FILTER_CHANNEL},
+        meaningless={
+            FILTER_CHANNEL: _(
+                "Khi lọc theo một kênh tiếp nhận, tỷ lệ trực tuyến chỉ có thể là 0% hoặc 100% nên không có ý nghĩa."
+            )
+        },
     ),
     Indicator(
         "tt_thu_tuc",
@@ -183,6 +204,7 @@ INDICATORS = (
         _("Số đánh giá 4–5 sao ÷ số hồ sơ được đánh giá (phiếu đánh giá theo hồ sơ của CivicDesk)."),
         numerator="satisfied",
         denominator="rated",
+        filters=ROWS,
         note=_(
             "CivicDesk dùng phiếu 1–5 sao; cách đánh giá của Quyết định có thể khác — cần đối chiếu trước khi báo cáo."
         ),
@@ -310,7 +332,49 @@ def field_counts_by_commune(date_from, date_to, field_id, *, province_id=None, c
     return result
 
 
-def counts_by_commune(period, *, province_id=None, commune_ids=None, field_id=None):
+def dossier_counts_by_commune(
+    period, *, province_id=None, commune_ids=None, field_id=None, procedure_code=None, channel=None
+):
+    """{commune_id: counters} aggregated from the Dossier rows received in `period` (`kpi.dossier_aggregates()`).
+
+    For the filters no counter table holds (procedure, channel). The rows are found by the `(province,
+    received_date)` index (or `(commune, received_date)` for one commune) and filtered on `procedure_code` /
+    `channel`; a dossier's field is its handbook procedure's (`procedure.field`), so dossiers of a procedure the
+    handbook does not know belong to no field, as in `CommuneDayFieldStat`. One grouped query per period.
+    """
+    rows = Dossier.objects.filter(received_date__gte=period.date_from, received_date__lte=period.date_to)
+    if province_id is not None:
+        rows = rows.filter(province_id=province_id)
+    if commune_ids is not None:
+        rows = rows.filter(commune_id__in=list(commune_ids))
+    if procedure_code is not None:
+        rows = rows.filter(procedure_code=procedure_code)
+    if channel is not None:
+        rows = rows.filter(channel=channel)
+    if field_id is not None:
+        rows = rows.filter(procedure__field_id=field_id)
+    result = {}
+    for row in rows.values("commune_id").annotate(**kpi.dossier_aggregates()).order_by():
+        counts = kpi.empty()
+        kpi.add(counts, row)
+        result[row["commune_id"]] = counts
+    return result
+
+
+def counts_by_commune(
+    period, *, province_id=None, commune_ids=None, field_id=None, procedure_code=None, channel=None
+):
+    """{commune_id: counters} for the period and filters: from the dossier rows when a procedure or channel is
+    chosen, otherwise from the counters (the per-field counters when a field is chosen)."""
+    if procedure_code is not None or channel is not None:
+        return dossier_counts_by_commune(
+            period,
+            province_id=province_id,
+            commune_ids=commune_ids,
+            field_id=field_id,
+            procedure_code=procedure_code,
+            channel=channel,
+        )
     if field_id is not None:
         return field_counts_by_commune(
             period.date_from, period.date_to, field_id, province_id=province_id, commune_ids=commune_ids
@@ -341,7 +405,8 @@ class IndicatorScore:
     target: Decimal | None = None  # percent, set by the province
     points: Decimal | None = None
     previous_points: Decimal | None = None
-    filtered_out: bool = False  # the chosen filter cannot apply to this indicator's counters
+    filtered_out: bool = False  # a chosen filter cannot apply to this indicator (no counters, or meaningless)
+    filtered_reason: str = ""  # why, in the user's words
 
     @property
     def percent(self):
@@ -392,7 +457,14 @@ class Scorecard:
     total_points: Decimal | None
     previous_total_points: Decimal | None
     field_id: int | None = None
+    procedure_code: str | None = None
+    channel: str | None = None
     total_max: int = TOTAL_MAX
+
+    @property
+    def from_dossiers(self):
+        """The figures were aggregated from the dossier rows (a procedure or channel filter), not the counters."""
+        return self.procedure_code is not None or self.channel is not None
 
     def indicator(self, code):
         for group in self.groups:
@@ -424,20 +496,58 @@ def _sum_points(values):
     return sum(values, Decimal("0"))
 
 
-def score(now, before, *, targets=None, field_filter=False, catalogue=INDICATORS, groups=GROUPS):
+FIELD_COUNTERS_MISSING = _("Không lọc được theo lĩnh vực (chưa có bộ đếm theo lĩnh vực cho chỉ tiêu này).")
+
+
+def why_filtered_out(indicator, filters):
+    """Why `indicator` shows no figure under the chosen `filters` (a set of FILTER_*), or "" when it can.
+
+    A filter the indicator leaves out on purpose (`meaningless`) wins; then, on the counter path (no procedure or
+    channel chosen), a field filter without per-field counters. Under a procedure or channel filter the figures
+    come from the dossier rows and the field applies to every indicator.
+    """
+    if not indicator.measured:
+        return ""
+    for name in (FILTER_CHANNEL, FILTER_PROCEDURE, FILTER_FIELD):
+        if name in filters and name in indicator.meaningless:
+            return indicator.meaningless[name]
+    from_rows = bool(filters & ROW_FILTERS)
+    if FILTER_FIELD in filters and not from_rows and FILTER_FIELD not in indicator.filters:
+        return FIELD_COUNTERS_MISSING
+    return ""
+
+
+def chosen_filters(*, field_id=None, procedure_code=None, channel=None):
+    """The set of FILTER_* names the arguments choose (the commune is a scope, always applicable)."""
+    chosen = set()
+    if field_id is not None:
+        chosen.add(FILTER_FIELD)
+    if procedure_code is not None:
+        chosen.add(FILTER_PROCEDURE)
+    if channel is not None:
+        chosen.add(FILTER_CHANNEL)
+    return frozenset(chosen)
+
+
+def score(
+    now, before, *, targets=None, field_filter=False, filters=None, catalogue=INDICATORS, groups=GROUPS
+):
     """The scorecard's numbers from two sets of counters (this period, the previous one).
 
-    `targets`: {indicator code: percent} the province set. `field_filter`: the counters are one handbook field's,
-    so indicators those counters cannot compute are marked `filtered_out` instead of showing a province-wide number.
+    `targets`: {indicator code: percent} the province set. `filters`: the FILTER_* names chosen (`field_filter=True`
+    is the same as `filters={"field"}`); an indicator that cannot be computed, or means nothing, under them is marked
+    `filtered_out` with the reason instead of showing a number (see `why_filtered_out`).
     """
     targets = targets or {}
+    filters = frozenset(filters or ()) | ({FILTER_FIELD} if field_filter else frozenset())
     result, totals, previous_totals = [], [], []
     for group in groups:
         gs = GroupScore(group)
         for indicator in indicators_of(group.code, catalogue):
             s = IndicatorScore(indicator, target=targets.get(indicator.code))
-            if field_filter and FILTER_FIELD not in indicator.filters:
-                s.filtered_out = True
+            reason = why_filtered_out(indicator, filters)
+            if reason:
+                s.filtered_out, s.filtered_reason = True, reason
             elif indicator.measured:
                 s.numerator, s.denominator = now[indicator.numerator], now[indicator.denominator]
                 s.value, s.previous = rate(now, indicator), rate(before, indicator)
@@ -466,22 +576,39 @@ class ProvinceScorecard:
     communes: list  # [(commune, {indicator code: IndicatorScore})]
 
 
-def compute(province, period, *, commune=None, field_id=None, with_communes=True):
+def compute(
+    province, period, *, commune=None, field_id=None, procedure_code=None, channel=None, with_communes=True
+):
     """The scorecard of `commune` (or the whole province) for `period`, the previous period beside it.
 
-    Reads the counters of the province's communes twice (this period, the previous one): ≈ 124 × (months + edge
-    days) rows each, whatever the number of dossiers.
+    Without `procedure_code` / `channel` it reads the counters of the province's communes twice (this period, the
+    previous one): ≈ 124 × (months + edge days) rows each, whatever the number of dossiers. With either it runs two
+    grouped queries over the province's (or the commune's) dossiers received in the two periods.
+    `procedure_code`: a handbook procedure code (matched on `Dossier.procedure_code`); `channel`: a `Channel` value.
     """
+    if channel is not None and channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
     before_period = previous_period(period)
     scope = [commune.pk] if commune is not None and not with_communes else None
-    now = counts_by_commune(period, province_id=province.pk, commune_ids=scope, field_id=field_id)
-    before = counts_by_commune(before_period, province_id=province.pk, commune_ids=scope, field_id=field_id)
+    where = {"field_id": field_id, "procedure_code": procedure_code, "channel": channel}
+    now = counts_by_commune(period, province_id=province.pk, commune_ids=scope, **where)
+    before = counts_by_commune(before_period, province_id=province.pk, commune_ids=scope, **where)
     targets = province_targets(province.pk)
+    filters = chosen_filters(**where)
     only = {commune.pk} if commune is not None else None
     groups, total, previous_total = score(
-        summed(now, only), summed(before, only), targets=targets, field_filter=field_id is not None
+        summed(now, only), summed(before, only), targets=targets, filters=filters
     )
-    card = Scorecard(period, before_period, groups, total, previous_total, field_id=field_id)
+    card = Scorecard(
+        period,
+        before_period,
+        groups,
+        total,
+        previous_total,
+        field_id=field_id,
+        procedure_code=procedure_code,
+        channel=channel,
+    )
     communes = []
     if with_communes:
         for unit in province.communes.order_by("name"):
@@ -489,7 +616,7 @@ def compute(province, period, *, commune=None, field_id=None, with_communes=True
                 now.get(unit.pk, kpi.empty()),
                 before.get(unit.pk, kpi.empty()),
                 targets=targets,
-                field_filter=field_id is not None,
+                filters=filters,
             )
             communes.append((unit, {s.indicator.code: s for g in unit_groups for s in g.indicators}))
     return ProvinceScorecard(card, communes)

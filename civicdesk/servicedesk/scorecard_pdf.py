@@ -27,6 +27,7 @@ from civicdesk.core.exports import clean_text
 
 from . import scorecard, scorecard_charts
 from .exports import _fonts
+from .models import Channel
 
 NOW_COLOUR, BEFORE_COLOUR, TRACK_COLOUR, TARGET_COLOUR = "#1d4f91", "#9aa5b1", "#eef1f3", "#b3261e"
 WARN_COLOUR = "#fff4d6"
@@ -276,7 +277,7 @@ def _indicator_rows(group_score, st):
             rows.append(
                 [
                     Paragraph(name, cell),
-                    Paragraph(_text(_("Không lọc được theo lĩnh vực")), cell),
+                    Paragraph(_text(s.filtered_reason or _("Không lọc được theo lĩnh vực")), cell),
                     Paragraph("—", cell),
                     Paragraph("—", cell),
                     Paragraph(_text(_target(s)), cell),
@@ -303,6 +304,8 @@ def build(
     *,
     commune=None,
     field=None,
+    procedure=None,
+    channel=None,
     indicator_code=None,
     province_view,
     today,
@@ -318,6 +321,8 @@ def build(
             period,
             commune=commune,
             field_id=field.pk if field else None,
+            procedure_code=procedure.code if procedure else None,
+            channel=channel,
             with_communes=province_view,
         )
     previous = result.scorecard.previous_period
@@ -333,6 +338,8 @@ def build(
         unfinished=period.unfinished(today),
         generated_at=generated_at,
         field=field,
+        procedure=procedure,
+        channel=channel,
         indicator=indicator if province_view else None,
         ranking=scorecard.ranking(result.communes, indicator.code) if province_view else None,
     )
@@ -350,6 +357,8 @@ def render(
     generated_at,
     commune=None,
     field=None,
+    procedure=None,
+    channel=None,
     indicator=None,
     ranking=None,
 ):
@@ -382,6 +391,28 @@ def render(
         story.append(Paragraph(_text(_("Tỉnh %(n)s") % {"n": province.name}), st.small))
     if field is not None:
         story.append(Paragraph(_text(_("Đang lọc theo lĩnh vực: %(f)s.") % {"f": field.name}), st.base))
+    if procedure is not None:
+        story.append(
+            Paragraph(
+                _text(
+                    _("Đang lọc theo thủ tục: %(p)s (%(c)s).") % {"p": procedure.name, "c": procedure.code}
+                ),
+                st.base,
+            )
+        )
+    if channel:
+        story.append(
+            Paragraph(
+                _text(_("Đang lọc theo kênh tiếp nhận: %(k)s.") % {"k": Channel(channel).label}), st.base
+            )
+        )
+    if procedure is not None or channel:
+        story.append(
+            Paragraph(
+                _text(_("Lọc theo thủ tục, kênh: số liệu tính trực tiếp từ hồ sơ tiếp nhận trong kỳ.")),
+                st.small,
+            )
+        )
     marks = [
         _("Tháng %(month)s chỉ tính %(a)s–%(b)s (%(n)s/%(total)s ngày)")
         % {

@@ -49,7 +49,8 @@ def test_province_admin_reads_the_scorecard_map_and_ranking(client_for, quan, da
     assert "/servicedesk/scorecard/communes/25000/?" in page
     assert page.index(">Xã Di Linh</a>") < page.index(">Phường Cam Ly - Đà Lạt</a>")  # the ranking
     assert "Đặt mục tiêu của tỉnh" in page
-    assert "Thủ tục, kênh tiếp nhận: chưa có bộ đếm" in page
+    assert "Thủ tục, kênh tiếp nhận: chưa có bộ đếm theo thủ tục hay theo kênh, nên khi chọn" in page
+    assert 'name="procedure"' in page and 'name="channel"' in page
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -121,7 +122,12 @@ def test_api_shape_for_the_province(client, quan, data):
         0.5,
         0.0,
     )
-    assert on_time["counters"] == ["on_time", "finished"] and on_time["filters"] == ["commune", "field"]
+    assert on_time["counters"] == ["on_time", "finished"] and on_time["filters"] == [
+        "channel",
+        "commune",
+        "field",
+        "procedure",
+    ]
     not_measured = body["groups"][0]["indicators"][0]
     assert (
         not not_measured["measured"] and not_measured["value"] is None and not_measured["not_measured_reason"]
@@ -181,4 +187,8 @@ def test_api_is_documented(client):
     schema = client.get("/api/openapi.json").json()
     operation = schema["paths"]["/api/servicedesk/scorecard"]["get"]
     assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
-    assert {p["name"] for p in operation["parameters"]} >= {"province", "commune", "from", "to", "field"}
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "province", "commune", "from", "to", "field", "procedure", "channel"
+    }  # fmt: skip
+    described = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+    assert "400" in described["procedure"] and "truc_tuyen_ho_tro" in described["channel"]

@@ -4,10 +4,12 @@ Scoped as the KPI dashboard: province roles (and department experts) see their p
 commune roles see their own commune only (no ranking, no map of the others).
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +22,33 @@ from civicdesk.geo.models import Commune
 
 from .. import scorecard, scorecard_charts, services
 from ..forms import ScorecardForm
+from ..models import Channel
 from .dashboard import _province_for
 
 
+@dataclass(frozen=True)
+class Filters:
+    """The scorecard's filters besides the commune: a handbook field, a handbook procedure, a channel (or None)."""
+
+    field: object = None
+    procedure: object = None
+    channel: str | None = None
+
+    def compute_kwargs(self):
+        return {
+            "field_id": self.field.pk if self.field else None,
+            "procedure_code": self.procedure.code if self.procedure else None,
+            "channel": self.channel,
+        }
+
+    @property
+    def channel_label(self):
+        return Channel(self.channel).label if self.channel else ""
+
+
 def _filters(request):
-    """(form, period, field or None, indicator code) from the query string, the defaults when absent or invalid."""
+    """(form, period, Filters, indicator code) from the query string, the defaults when absent or invalid (then
+    `form.errors` says what was refused)."""
     today = timezone.localdate()
     default = scorecard.last_full_quarter(today)
     initial = {
@@ -41,15 +65,20 @@ def _filters(request):
     if data is not None and form.is_valid():
         d = form.cleaned_data
         period = scorecard.Period(d["date_from"], d["date_to"])
-        return form, period, d["field"], d["indicator"] or initial["indicator"]
-    return form, default, None, initial["indicator"]
+        chosen = Filters(d["field"], d["procedure"], d["channel"] or None)
+        return form, period, chosen, d["indicator"] or initial["indicator"]
+    return form, default, Filters(), initial["indicator"]
 
 
-def _query(period, field, indicator, **extra):
+def _query(period, filters, indicator, **extra):
     q = QueryDict(mutable=True)
     q.update({"date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat()})
-    if field is not None:
-        q["field"] = field.code
+    if filters.field is not None:
+        q["field"] = filters.field.code
+    if filters.procedure is not None:
+        q["procedure"] = filters.procedure.code
+    if filters.channel:
+        q["channel"] = filters.channel
     q["indicator"] = indicator
     for key, value in extra.items():
         q[key] = value
@@ -67,17 +96,13 @@ def _bars(card):
 
 
 def _render(request, province, commune, *, province_view):
-    form, period, field, indicator = _filters(request)
+    form, period, filters, indicator = _filters(request)
     result = scorecard.compute(
-        province,
-        period,
-        commune=commune,
-        field_id=field.pk if field else None,
-        with_communes=province_view,
+        province, period, commune=commune, with_communes=province_view, **filters.compute_kwargs()
     )
     card = result.scorecard
     today = timezone.localdate()
-    query = _query(period, field, indicator)
+    query = _query(period, filters, indicator)
     context = {
         "province": province,
         "commune": commune,
@@ -92,10 +117,18 @@ def _render(request, province, commune, *, province_view):
             scorecard.month_label(lo, hi) for lo, hi in card.previous_period.partial_months()
         ],
         "unfinished": period.unfinished(today),
-        "field": field,
+        "field": filters.field,
+        "procedure": filters.procedure,
+        "channel": filters.channel,
+        "channel_label": filters.channel_label,
         "indicator": scorecard.INDICATOR_BY_CODE[indicator],
         "measured": scorecard.MEASURED,
         "field_indicators": [i for i in scorecard.MEASURED if scorecard.FILTER_FIELD in i.filters],
+        "channel_meaningless": [
+            (i, i.meaningless[scorecard.FILTER_CHANNEL])
+            for i in scorecard.MEASURED
+            if scorecard.FILTER_CHANNEL in i.meaningless
+        ],
         "query": query,
         "pdf_url": (
             reverse("servicedesk:commune_scorecard_pdf", kwargs={"code": commune.code})
@@ -123,7 +156,8 @@ def _render(request, province, commune, *, province_view):
         context["legend"] = scorecard_charts.legend()
         context["unplaced"] = [unit for unit, _s, _u in entries if unit.lat is None or unit.lon is None]
         context["communes"] = [unit for unit, _s in result.communes]
-    return render(request, "servicedesk/scorecard.html", context)
+    # A refused filter (unknown procedure, channel, field, a bad date) is said above the default scorecard.
+    return render(request, "servicedesk/scorecard.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -156,12 +190,24 @@ def _pdf(request, province, commune, *, province_view):
     """The page's content for the same scope, filters and period as an A4 PDF (audited as an export)."""
     from .. import scorecard_pdf
 
-    _form, period, field, indicator = _filters(request)
+    form, period, filters, indicator = _filters(request)
+    if form.errors:
+        # No PDF of a scorecard nobody asked for: say which filter was refused.
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
+            for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            _("Bộ lọc không hợp lệ: %(problems)s") % {"problems": problems},
+            content_type="text/plain; charset=utf-8",
+        )
     body = scorecard_pdf.build(
         province,
         period,
         commune=commune,
-        field=field,
+        field=filters.field,
+        procedure=filters.procedure,
+        channel=filters.channel,
         indicator_code=indicator,
         province_view=province_view,
         today=timezone.localdate(),
