@@ -502,7 +502,9 @@ def test_the_api_answers_the_scorecard_and_the_impact_estimate(users, quarter, p
     assert result["n_treated"] == FIRST_WAVE_SIZE and result["n_control"] >= 10
     assert result["indicator"] == "on_time" and result["start"] == preset.start.isoformat()
     # the API knows no kind of initiative: its sentence says "the chosen communes", with the same figures
-    interval = "–".join(f"{x:.1f}".replace(".", ",") for x in (result["low"], result["high"]))
+    from civicdesk.impact.wording import interval as spelled  # "3–9,5": a round bound has no ",0"
+
+    interval = spelled(result["low"], result["high"])
     assert (
         "tỉ lệ đúng hạn" in result["sentence"]
         and f"(khoảng tin cậy 95 %: {interval} điểm)" in result["sentence"]
