@@ -364,6 +364,22 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Tệp phải được lưu với bảng mã UTF-8.")) from exc
 
 
+class NationalListForm(forms.Form):
+    file = forms.FileField(
+        label=_("Danh sách TTHC của CSDL quốc gia (.xlsx, .csv hoặc .json)"),
+        help_text=_(
+            "Bản xuất của Cổng dịch vụ công quốc gia với các cột Mã thủ tục, Tên thủ tục, Cấp thực hiện, "
+            "Lĩnh vực, Mức độ DVC trực tuyến."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+        return upload.name, upload.read()
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Lý do trả lại"), max_length=255)
 

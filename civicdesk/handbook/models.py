@@ -196,6 +196,8 @@ class Procedure(Content):
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     national_code = models.CharField(_("mã thủ tục (CSDL quốc gia)"), max_length=40, blank=True)
+    # Where the national code (and the online level that came with it) was read; a code is never filled without one.
+    national_code_source = models.TextField(_("nguồn mã thủ tục quốc gia"), blank=True)
     name = models.CharField(_("tên thủ tục"), max_length=400)
     decision = models.CharField(_("quyết định công bố"), max_length=200, blank=True)
     level = models.CharField(_("cấp thực hiện"), max_length=12, choices=Level.choices, default=Level.XA)
@@ -443,3 +445,41 @@ class Translation(models.Model):
     @property
     def is_verified(self):
         return self.verification == self.Verification.VERIFIED
+
+
+class NationalListQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Province admins see every uploaded list; other editors their own; everyone else none."""
+        if not is_editor(user):
+            return self.none()
+        if user.is_superuser or user.is_province_admin:
+            return self
+        return self.filter(uploaded_by=user)
+
+
+class NationalList(models.Model):
+    """A procedure list published by the national database, as uploaded by an editor: the rows that matching reads.
+
+    Nothing in a procedure changes on upload; an editor accepts proposals one by one (`national_codes.accept`).
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    # [{"line", "national_code", "name", "level", "field", "online_level"}], in file order.
+    rows = models.JSONField(default=list)
+
+    objects = NationalListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("danh sách TTHC quốc gia tải lên")
+        verbose_name_plural = _("danh sách TTHC quốc gia tải lên")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("handbook:national_list", args=[self.pk])

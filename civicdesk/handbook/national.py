@@ -14,6 +14,8 @@ from .text import fold
 NATIONAL_FIELDS = {
     "Mã thủ tục": "national_code",
     "Mã TTHC": "national_code",
+    "Mã số thủ tục": "national_code",
+    "Mã số TTHC": "national_code",
     "Tên thủ tục": "name",
     "Tên TTHC": "name",
     "Số quyết định công bố": "decision",
@@ -32,6 +34,10 @@ NATIONAL_FIELDS = {
     "Yêu cầu, điều kiện thực hiện": "requirements",
     "Mức độ dịch vụ công trực tuyến": "online_level",
     "Mức độ DVC trực tuyến": "online_level",
+    "Mức độ DVC": "online_level",
+    "Mức độ dịch vụ công": "online_level",
+    "Dịch vụ công trực tuyến": "online_level",
+    "DVC trực tuyến": "online_level",
     "Thủ tục hành chính liên quan": "related",
     "TTHC liên quan": "related",
     "Từ khóa": "keywords",
@@ -63,6 +69,21 @@ def _label(name):
 _FIELD_LABELS = {_label(k): v for k, v in NATIONAL_FIELDS.items()}
 _METHOD_LABELS = {_label(k): v for k, v in METHOD_FIELDS.items()}
 _COMPONENT_LABELS = {_label(k): v for k, v in COMPONENT_FIELDS.items()}
+
+
+def field_of(label):
+    """The schema field a national column label names (accent- and case-insensitive), or None."""
+    return _FIELD_LABELS.get(_label(str(label or "")))
+
+
+def online_level(value):
+    """ "toan_trinh", "mot_phan", None (empty) or the text as written when it names neither."""
+    return _online_level(value)
+
+
+def level(value):
+    """ "xa", "tinh", "lien_thong" or the text as written."""
+    return _level(value)
 
 
 def is_national(raw):

@@ -88,6 +88,9 @@ def apply_data(obj, data, ctx):
         elif name in M2M:
             m2m[name] = value or []
         elif name in NULLABLE_TEXT:
+            if name == "national_code" and (value or "") != obj.national_code:
+                # The source named the old code; a code typed in the edit form has none (national_codes.py sets it).
+                obj.national_code_source = ""
             setattr(obj, name, value or "")
         else:
             setattr(obj, name, value)

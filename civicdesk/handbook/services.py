@@ -516,6 +516,9 @@ def delete_translation(actor, translation):
     translation.delete()
 
 
+from .national_codes import accept as accept_national_codes  # noqa: E402
+from .national_codes import set_national_code  # noqa: E402
+from .national_codes import upload_list as upload_national_list  # noqa: E402
 from .transfer import (  # noqa: E402
     ImportReport,
     export_records,
@@ -527,6 +530,7 @@ from .transfer import (  # noqa: E402
 
 __all__ = [
     "ImportReport",
+    "accept_national_codes",
     "archive",
     "create_faq_draft",
     "delete_translation",
@@ -542,7 +546,9 @@ __all__ = [
     "return_to_draft",
     "save_record",
     "save_translation",
+    "set_national_code",
     "start_import",
     "submit_for_review",
+    "upload_national_list",
     "verify_translation",
 ]

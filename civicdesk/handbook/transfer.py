@@ -179,6 +179,20 @@ def _apply_state(obj, clean, actor, now):
         obj.verified_at, obj.verified_by = None, None
 
 
+def _national_source(obj, clean, sourced, note):
+    """Keep a national code's source true across imports (docs/handbook.md, "National codes").
+
+    A file without a national code (the seed) keeps the code and online level an editor accepted with its source;
+    a file that brings a code becomes that code's source.
+    """
+    if sourced is not None and not clean.get("national_code"):
+        obj.national_code, obj.online_level, obj.national_code_source = sourced
+    elif clean.get("national_code") and clean["national_code"] != (sourced or ("",))[0]:
+        obj.national_code_source = str(note)
+    elif not clean.get("national_code"):
+        obj.national_code_source = ""
+
+
 def _write(plan, cleaned, actor, ctx, source_name):
     now = timezone.now()
     note = _("Nhập dữ liệu: %(source)s") % {"source": source_name} if source_name else _("Nhập dữ liệu")
@@ -187,7 +201,14 @@ def _write(plan, cleaned, actor, ctx, source_name):
         created = obj is None
         if created:
             obj = MODELS[clean["kind"]](created_by=person(actor))
+        sourced = (
+            (obj.national_code, obj.online_level, obj.national_code_source)
+            if getattr(obj, "national_code_source", "")
+            else None
+        )
         m2m = apply_data(obj, clean, ctx)
+        if clean["kind"] == "procedure":
+            _national_source(obj, clean, sourced, note)
         _apply_state(obj, clean, actor, now)
         obj.import_hash = digest(clean)
         obj.save()

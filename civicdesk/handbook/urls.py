@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import edit, reader, translations
+from .views import edit, national, reader, translations
 
 
 class KindConverter:
@@ -55,6 +55,9 @@ urlpatterns = [
     path("queue/", edit.queue, name="queue"),
     path("import/", edit.import_view, name="import"),
     path("export/", edit.export_view, name="export"),
+    path("national-codes/", national.upload, name="national_upload"),
+    path("national-codes/missing/", national.missing, name="national_missing"),
+    path("national-codes/<int:pk>/", national.national_list, name="national_list"),
     path("<kind:kind>/<str:key>/edit/", edit.edit, name="edit"),
     path("<kind:kind>/<str:key>/history/", edit.history, name="history"),
     path("<kind:kind>/<str:key>/history/<int:number>/", edit.revision, name="revision"),

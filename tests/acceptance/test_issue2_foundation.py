@@ -533,6 +533,15 @@ SWEEP = {
         lambda o: {"kind": "faq", "key": o.draft_faq.key, "pk": 0, "action": "delete"},
         BOTH,
     ),
+    # a national procedure list uploaded by a Sở Tư pháp expert (editors only; proposals write national codes)
+    "handbook:national_list": (
+        lambda o: {
+            "pk": __import__("civicdesk.handbook.models", fromlist=["NationalList"])
+            .NationalList.objects.create(uploaded_by=o.expert, file_name="tthc.xlsx", rows=[])
+            .pk
+        },
+        BOTH,
+    ),
     # outreach: Di Linh's campaign, a citizen on its list, its SMS template
     "outreach:campaign": (lambda o: {"pk": o.campaign.pk}, BOTH),
     "outreach:campaign_edit": (lambda o: {"pk": o.campaign.pk}, BOTH),

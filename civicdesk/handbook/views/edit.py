@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from civicdesk.core import audit
 from civicdesk.core.models import AuditEvent, User
 
-from .. import permissions, queries, services
+from .. import national_codes, permissions, queries, services
 from ..diffs import field_diffs
 from ..forms import (
     FORMS,
@@ -43,7 +43,11 @@ def _require_editor(user):
 @login_required
 def queue(request):
     _require_editor(request.user)
-    return render(request, "handbook/queue.html", {"queue": queries.editor_queue(request.user)})
+    context = {
+        "queue": queries.editor_queue(request.user),
+        "missing_codes": national_codes.missing(request.user).count(),
+    }
+    return render(request, "handbook/queue.html", context)
 
 
 def _bind(request, kind, data, bound):
