@@ -358,7 +358,11 @@ def set_national_code(actor, procedure, *, code, online_level=None, source):
         raise ValidationError(_("Mã thủ tục dài quá 40 ký tự."))
     if online_level is not None and online_level not in ("", *Procedure.OnlineLevel.values):
         raise ValidationError(_("Mức độ dịch vụ công trực tuyến không hợp lệ."))
-    procedure = Procedure.objects.select_for_update().select_related("pending_revision").get(pk=procedure.pk)
+    procedure = (
+        Procedure.objects.select_for_update(of=("self",))
+        .select_related("pending_revision")
+        .get(pk=procedure.pk)
+    )
     changes = {"national_code": [procedure.national_code, code], "national_code_source": source}
     procedure.national_code, procedure.national_code_source = code, source
     if online_level is not None:
