@@ -59,3 +59,21 @@ APPLICANT = {
     "applicant_phone": "0912 345 678",
     "channel": "truc_tiep",
 }
+
+
+@pytest.fixture
+def scorecard_dossiers(di_linh, cam_ly, khai_sinh):
+    """Two communes with coordinates (for the scorecard's map) and three dossiers: Di Linh on time and digitised in
+    November 2025, late in August; Cam Ly late in December."""
+    from .factories import DossierFactory, vn
+
+    di_linh.lat, di_linh.lon = 11.58, 108.07
+    di_linh.save()
+    cam_ly.lat, cam_ly.lon = 11.94, 108.43
+    cam_ly.save()
+    DossierFactory(commune=di_linh, procedure=khai_sinh, received_at=vn(2025, 11, 3, 9), finished_at=vn(2025, 11, 4, 9),
+                   is_on_time=True, documents_digitised=True, result_electronic=True)  # fmt: skip
+    DossierFactory(commune=di_linh, procedure=khai_sinh, received_at=vn(2025, 8, 4, 9), finished_at=vn(2025, 8, 5, 9),
+                   is_on_time=False)  # fmt: skip
+    DossierFactory(commune=cam_ly, procedure=khai_sinh, received_at=vn(2025, 12, 1, 9), finished_at=vn(2025, 12, 9, 9),
+                   is_on_time=False)  # fmt: skip

@@ -8,7 +8,7 @@ import time_machine
 from civicdesk.core.services import issue_api_token
 from civicdesk.servicedesk.models import ScorecardTarget
 
-from .factories import DossierFactory, vn
+from .factories import vn
 
 # 7 January 2026: the last full quarter is Q4 2025, the previous one Q3 2025.
 TODAY = vn(2026, 1, 7, 9)
@@ -20,17 +20,8 @@ def auth(user):
 
 
 @pytest.fixture
-def data(di_linh, cam_ly, khai_sinh):
-    di_linh.lat, di_linh.lon = 11.58, 108.07
-    di_linh.save()
-    cam_ly.lat, cam_ly.lon = 11.94, 108.43
-    cam_ly.save()
-    DossierFactory(commune=di_linh, procedure=khai_sinh, received_at=vn(2025, 11, 3, 9), finished_at=vn(2025, 11, 4, 9),
-                   is_on_time=True, documents_digitised=True, result_electronic=True)  # fmt: skip
-    DossierFactory(commune=di_linh, procedure=khai_sinh, received_at=vn(2025, 8, 4, 9), finished_at=vn(2025, 8, 5, 9),
-                   is_on_time=False)  # fmt: skip
-    DossierFactory(commune=cam_ly, procedure=khai_sinh, received_at=vn(2025, 12, 1, 9), finished_at=vn(2025, 12, 9, 9),
-                   is_on_time=False)  # fmt: skip
+def data(scorecard_dossiers):
+    return scorecard_dossiers
 
 
 @time_machine.travel(TODAY, tick=False)
