@@ -39,6 +39,7 @@ DEPARTMENTS = [
     ("dan-toc-ton-giao", "Sở Dân tộc và Tôn giáo", "SDTTG"),
     ("van-phong-ubnd", "Văn phòng UBND tỉnh", "VP UBND"),
     ("cong-an", "Công an tỉnh", "CA tỉnh"),
+    ("quan-su", "Bộ Chỉ huy quân sự tỉnh", "BCHQS tỉnh"),
 ]
 
 WORKING_GROUPS = [

@@ -25,6 +25,15 @@ FIELDS = [
     ("giao_duc", "Giáo dục và Đào tạo", "giao-duc"),
     ("van_hoa", "Văn hóa, thể thao, du lịch", "van-hoa"),
     ("chuyen_doi_so", "Chuyển đổi số, dịch vụ công trực tuyến", "khoa-hoc-cong-nghe"),
+    ("ton_giao", "Tín ngưỡng, tôn giáo", "dan-toc-ton-giao"),
+    ("quan_su", "Quân sự địa phương, nghĩa vụ quân sự", "quan-su"),
+    ("xu_ly_vi_pham", "Xử lý vi phạm hành chính, trật tự xây dựng", "tu-phap"),
+    ("kinh_te_tap_the", "Hợp tác xã, kinh tế tập thể", "tai-chinh"),
+    ("cong_thuong", "Công thương (rượu, thuốc lá, thương mại)", "cong-thuong"),
+    ("an_toan_thuc_pham", "An toàn thực phẩm", "y-te"),
+    ("phong_chay", "Phòng cháy, chữa cháy và cứu nạn, cứu hộ", "cong-an"),
+    ("thien_tai", "Phòng, chống thiên tai", "nong-nghiep-moi-truong"),
+    ("tai_san_cong", "Quản lý tài sản công", "tai-chinh"),
 ]
 
 
