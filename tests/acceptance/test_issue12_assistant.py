@@ -107,7 +107,9 @@ def _unseen():
 def test_what_holds_on_the_unseen_splits(demo):
     """Measured once on the frozen engine (docs/benchmarks/assistant.md); these guard against regressions."""
     for name, split in _unseen():
-        assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
+        # Written with 25 % out of scope; a few of those became in scope when the handbook gained the records that
+        # answer them (military service registration, food safety: issue 20), hence 20 % here.
+        assert split["questions"] >= 150 and split["out_of_scope"] >= 0.20 * split["questions"], name
         # fresh15 / fresh16 as measured: 0.983 / 0.992, 0.966 / 0.983, 0.975 / 0.925.
         assert split["answered_rate_in_scope"] >= 0.95, name  # answered or clarified
         assert split["right_answer_or_choice_rate"] >= 0.94, name
