@@ -1,15 +1,21 @@
 """Handbook API: procedures, guides and FAQ entries. Non-editors get published content only; editors (department
-experts, province admins) also the drafts and reviews in their scope, filterable by `status`."""
+experts, province admins) also the drafts and reviews in their scope, filterable by `status`. The catalogue of legal
+texts the handbook cites is for editors only."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from civicdesk.handbook import queries
+from civicdesk.handbook.models import LegalText
 from civicdesk.handbook.permissions import is_editor
 from civicdesk.handbook.records import export_data
+from civicdesk.handbook.text import fold
 
 from .base import Paging, answers
 
@@ -258,3 +264,68 @@ def list_faqs(
 def get_faq(request, slug: str):
     qs = _base(request, "faq", None).select_related("field").prefetch_related("related_procedures")
     return _full(get_object_or_404(qs, slug=slug))
+
+
+class LegalTextOut(Schema):
+    id: int
+    identifier: str
+    key: str = Field(description="Số hiệu chuẩn hóa: 20/2021/ND-CP; luat ho tich 2014.")
+    aliases: list[str]
+    kind: str
+    title: str
+    issued_on: date | None
+    status: str = Field(description="in_force hoặc superseded")
+    superseded_by: str | None = Field(description="Số hiệu của văn bản thay thế, nếu đã biết.")
+    superseded_at: datetime | None
+    note: str
+    open_flags: int = Field(description="Số nội dung trích dẫn văn bản đang chờ kiểm chứng lại.")
+    url: str
+    updated_at: datetime
+
+
+@router.get(
+    "/legal-texts",
+    response=answers(list[LegalTextOut], 403, 422),
+    summary="Văn bản pháp luật cẩm nang trích dẫn, với hiệu lực và văn bản thay thế (người biên tập)",
+)
+def list_legal_texts(
+    request,
+    paging: Query[Paging],
+    status: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+):
+    if not is_editor(request.user):
+        raise PermissionDenied(_("Danh mục văn bản dành cho chuyên viên sở, ngành và quản trị cấp tỉnh."))
+    qs = (
+        LegalText.objects.visible_to(request.user)
+        .select_related("superseded_by")
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .order_by("-year", "identifier", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        words = fold(q)
+        qs = [t for t in qs if words in fold(f"{t.identifier} {t.title} {' '.join(t.aliases)}")]
+    return [
+        {
+            "id": t.pk,
+            "identifier": t.identifier,
+            "key": t.key,
+            "aliases": t.aliases,
+            "kind": t.kind,
+            "title": t.title,
+            "issued_on": t.issued_on,
+            "status": t.status,
+            "superseded_by": t.superseded_by.identifier if t.superseded_by else None,
+            "superseded_at": t.superseded_at,
+            "note": t.note,
+            "open_flags": t.open_flags,
+            "url": t.get_absolute_url(),
+            "updated_at": t.updated_at,
+        }
+        for t in paging.page(qs)
+    ]

@@ -6,6 +6,9 @@
   with no department can only be reviewed by a province admin.
 - Four eyes: nobody publishes a change they authored (any revision since the last publication), so a reviewer is
   always a second person. The system (`kernel.actors.system`: seed, command-line import) is exempt.
+- Legal texts (the catalogue of what the handbook cites, `legal_texts.py`) are kept by any editor: a change of law
+  concerns every department whose records cite the text, and marking a text superseded only asks each responsible
+  department to check its records again (their reviewers verify them, as above).
 - Commune roles, planners and volunteers read published content and never write; corrections reach the handbook
   through the hotline, whose operators may create FAQ drafts (`services.create_faq_draft`).
 """
@@ -52,6 +55,11 @@ def can_review(user, record):
     if not is_editor(user):
         return False
     return _admin(user) or _of_department(user, record.department_id)
+
+
+def can_manage_legal_texts(user):
+    """Add and edit legal texts, build the catalogue from the records, mark a text superseded or in force again."""
+    return is_editor(user)
 
 
 def publish_refusal(user, record, authors):

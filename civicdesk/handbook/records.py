@@ -133,3 +133,33 @@ def authors_since_publication(obj):
 
 def key_of(data):
     return data.get(KEY_FIELD[data["kind"]])
+
+
+# The verification fields: a check of the content, not the content itself.
+VERIFICATION_FIELDS = ("verification", "verification_note")
+
+
+def content_digest(obj):
+    """A hash of the record's editable content (a pending change included), its verification fields aside: it
+    changes when someone edits the record, not when someone verifies or flags it."""
+    data = {k: v for k, v in working_data(obj).items() if k not in VERIFICATION_FIELDS}
+    return digest(data)
+
+
+def set_verification(obj, verification, note, *, verified_by=None, verified_at=None):
+    """Write a record's verification state (and who verified it when, for "verified"), keeping a pending change in
+    step: the pending change carries the verification fields too, and publishing it must not undo this write.
+
+    For services only (mark_verified, the review and the legal-change flags), which check permissions and audit.
+    """
+    fields = ["verification", "verification_note", "updated_at"]
+    obj.verification = verification
+    obj.verification_note = note
+    if verified_at is not None:
+        obj.verified_at, obj.verified_by = verified_at, verified_by
+        fields += ["verified_at", "verified_by"]
+    obj.save(update_fields=fields)
+    if obj.pending_revision_id:
+        pending = obj.pending_revision
+        pending.data = {**pending.data, "verification": verification, "verification_note": note}
+        pending.save(update_fields=["data"])

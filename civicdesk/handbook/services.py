@@ -21,9 +21,9 @@ from civicdesk.kernel.actors import is_system, person
 from civicdesk.kernel.languages import VIETNAMESE, is_language_code, language_name
 from civicdesk.kernel.roles import Role
 
-from . import permissions
+from . import legal_changes, permissions
 from .hooks import on_publish_hooks, run_hooks
-from .models import Content, Faq, Field, Guide, Procedure, Translation
+from .models import Content, Faq, Field, Guide, LegalFlag, Procedure, Translation
 from .records import (
     add_revision,
     apply_data,
@@ -32,6 +32,7 @@ from .records import (
     get_model,
     record_data,
     set_m2m,
+    set_verification,
     working_data,
 )
 from .schema import KEY_FIELD, validate
@@ -282,36 +283,29 @@ def archive(actor, record):
 
 @transaction.atomic
 def mark_verified(actor, record, note=None):
-    """Record that the responsible department checked the content against its legal sources today."""
+    """Record that the responsible department checked the content against its legal sources today.
+
+    It closes the record's open legal-change flags (`legal_changes.py`): the reviewer checked it against the texts
+    in force, the replaced ones included.
+    """
     if not is_system(actor) and not permissions.can_review(actor, record):
         raise PermissionDenied(
             _("Chỉ chuyên viên của sở, ngành chịu trách nhiệm hoặc quản trị cấp tỉnh được xác nhận.")
         )
     if record.status == Status.ARCHIVED:
         raise ValidationError(_("Nội dung đã lưu trữ không cần kiểm chứng."))
-    record.verification = Content.Verification.VERIFIED
-    record.verified_at = timezone.now()
-    record.verified_by = person(actor)
-    if note is not None:
-        record.verification_note = note
-    record.save(
-        update_fields=["verification", "verified_at", "verified_by", "verification_note", "updated_at"]
-    )
-    if record.pending_revision_id:
-        # The pending change carries verification fields too; keep it from undoing this check when published.
-        pending = record.pending_revision
-        pending.data = {
-            **pending.data,
-            "verification": "verified",
-            "verification_note": record.verification_note,
-        }
-        pending.save(update_fields=["data"])
-    audit.record(
-        actor,
-        audit.Action.UPDATE,
+    set_verification(
         record,
-        changes={"verification": "verified", "verified_at": record.verified_at.isoformat()},
+        Content.Verification.VERIFIED,
+        record.verification_note if note is None else note,
+        verified_by=person(actor),
+        verified_at=timezone.now(),
     )
+    changes = {"verification": "verified", "verified_at": record.verified_at.isoformat()}
+    closed = legal_changes.close_flags(actor, record, LegalFlag.Resolution.VERIFIED, note or "")
+    if closed:
+        changes["legal_flags_closed"] = closed
+    audit.record(actor, audit.Action.UPDATE, record, changes=changes, reason=(note or "")[:255])
     if record.status == Status.PUBLISHED:
         run_hooks(record)
     return record
@@ -516,9 +510,14 @@ def delete_translation(actor, translation):
     translation.delete()
 
 
+from .legal_changes import confirm_unchanged, mark_superseded, reinstate  # noqa: E402
+from .legal_texts import build_catalogue as build_legal_catalogue  # noqa: E402
+from .legal_texts import save_legal_text  # noqa: E402
 from .national_codes import accept as accept_national_codes  # noqa: E402
 from .national_codes import set_national_code  # noqa: E402
 from .national_codes import upload_list as upload_national_list  # noqa: E402
+from .review import request_changes  # noqa: E402
+from .review import verify as verify_reviewed  # noqa: E402
 from .transfer import (  # noqa: E402
     ImportReport,
     export_records,
@@ -532,23 +531,30 @@ __all__ = [
     "ImportReport",
     "accept_national_codes",
     "archive",
+    "build_legal_catalogue",
+    "confirm_unchanged",
     "create_faq_draft",
     "delete_translation",
     "export_records",
     "import_records",
     "import_text",
     "load_seed",
+    "mark_superseded",
     "mark_verified",
     "note_view",
     "on_publish_hooks",
     "publish",
+    "reinstate",
+    "request_changes",
     "restore_revision",
     "return_to_draft",
+    "save_legal_text",
     "save_record",
     "save_translation",
     "set_national_code",
     "start_import",
     "submit_for_review",
     "upload_national_list",
+    "verify_reviewed",
     "verify_translation",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import edit, national, reader, translations
+from .views import edit, legal, national, reader, review, translations
 
 
 class KindConverter:
@@ -58,6 +58,16 @@ urlpatterns = [
     path("national-codes/", national.upload, name="national_upload"),
     path("national-codes/missing/", national.missing, name="national_missing"),
     path("national-codes/<int:pk>/", national.national_list, name="national_list"),
+    path("review/", review.queue, name="review"),
+    path("review/<kind:kind>/<str:key>/", review.record_review, name="review_record"),
+    path("legal-texts/", legal.text_list, name="legal_texts"),
+    path("legal-texts/build/", legal.build, name="legal_texts_build"),
+    path("legal-texts/new/", legal.edit, name="legal_text_create"),
+    path("legal-texts/<int:pk>/", legal.detail, name="legal_text"),
+    path("legal-texts/<int:pk>/edit/", legal.edit, name="legal_text_edit"),
+    path("legal-texts/<int:pk>/supersede/", legal.supersede, name="legal_text_supersede"),
+    path("legal-texts/<int:pk>/reinstate/", legal.reinstate, name="legal_text_reinstate"),
+    path("legal-texts/<int:pk>/confirm/", legal.confirm, name="legal_text_confirm"),
     path("<kind:kind>/<str:key>/edit/", edit.edit, name="edit"),
     path("<kind:kind>/<str:key>/history/", edit.history, name="history"),
     path("<kind:kind>/<str:key>/history/<int:number>/", edit.revision, name="revision"),

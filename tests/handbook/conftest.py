@@ -52,3 +52,62 @@ def database_search():
     queries.register_search_backend(None)
     yield
     queries.register_search_backend(previous)
+
+
+@pytest.fixture
+def citing(fields, tu_phap, nnmt):
+    """Published records citing Nghị định 123/2015/NĐ-CP in each place a record cites (two departments), and
+    one citing only 23/2015 (a different decree whose number is inside 123/2015)."""
+    from civicdesk.handbook.models import Faq, Guide
+    from civicdesk.handbook.services import import_records
+
+    from .factories import guide_data
+
+    records = [
+        procedure_data("HT-301", name="Đăng ký khai sinh", legal_basis=["Nghị định số 123/2015/NĐ-CP"]),
+        procedure_data(
+            "HT-302",
+            name="Đăng ký kết hôn",
+            legal_basis=["Luật Hộ tịch 2014"],
+            notes="Theo NĐ 123/2015 Điều 18.",
+        ),
+        procedure_data(
+            "DD-301",
+            name="Hòa giải tranh chấp đất đai",
+            field="dat_dai",
+            legal_basis=["Luật Đất đai năm 2024 (Luật số 31/2024/QH15)"],
+            steps=["Nộp đơn", "Xác nhận theo Nghị định 123/2015/NĐ CP"],
+        ),
+        procedure_data(
+            "CT-301", name="Chứng thực bản sao", field="chung_thuc", legal_basis=["23/2015/NĐ-CP"]
+        ),
+        guide_data(
+            "hd-ho-tich",
+            title="Hướng dẫn ghi sổ hộ tịch",
+            department="tu-phap",
+            sections=[{"heading": "Căn cứ", "body": "Ghi sổ theo nghị định 123/2015/nđ-cp."}],
+        ),
+        {
+            "kind": "faq",
+            "slug": "hd-trich-luc",
+            "question": "Xin trích lục khai sinh ở đâu?",
+            "answer": "Tại UBND cấp xã (Nghị định số 123/2015).",
+            "field": "ho_tich",
+            "sources": [],
+            "related_procedures": [],
+            "keywords": [],
+            "source": "",
+            "verification": "verified",
+            "verification_note": "",
+        },
+    ]
+    report = import_records(records, actor=SYSTEM)
+    assert report.ok, report.errors
+    return {
+        "HT-301": Procedure.objects.get(code="HT-301"),
+        "HT-302": Procedure.objects.get(code="HT-302"),
+        "DD-301": Procedure.objects.get(code="DD-301"),
+        "CT-301": Procedure.objects.get(code="CT-301"),
+        "guide": Guide.objects.get(slug="hd-ho-tich"),
+        "faq": Faq.objects.get(slug="hd-trich-luc"),
+    }

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from civicdesk.core import links
 
-from .. import queries, services
+from .. import legal_changes, queries, services
 from ..forms import TranslationForm, VerifyTranslationForm
 from ..models import Faq, Field, Guide, Procedure, Translation
 from ..permissions import can_edit, is_editor
@@ -252,6 +252,7 @@ def render_record(request, record, *, status=200, **translation_state):
             "public_link": public_url(record) if is_public(record) else "",
         }
     context.update(workflow_context(user, record))
+    context["legal_flags"] = legal_changes.open_flags(record)
     translation_state.setdefault("show", request.GET.get("translation"))
     context.update(translations_context(user, record, **translation_state))
     return render(request, f"handbook/{record.kind}_detail.html", context, status=status)

@@ -12,6 +12,14 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // A "select all" box over the checkboxes named by data-check-all; hidden in the page until this script runs.
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    var boxes = box.form.querySelectorAll('input[type=checkbox][name="' + box.getAttribute("data-check-all") + '"]');
+    box.hidden = false;
+    box.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = box.checked; });
+    });
+  });
   document.querySelectorAll("[data-copy]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       var target = document.getElementById(btn.getAttribute("data-copy"));

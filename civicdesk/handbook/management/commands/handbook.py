@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.core.models import User
@@ -32,16 +32,26 @@ class Command(BaseCommand):
         sub.add_parser(
             "seed", help="Nạp danh sách lĩnh vực và bộ dữ liệu mẫu (civicdesk/handbook/seed/*.json)."
         )
+        legal = sub.add_parser(
+            "legal-texts",
+            help="Lập danh mục văn bản pháp luật từ các số hiệu, tên luật mà cẩm nang trích dẫn (chỉ thêm văn bản chưa có).",
+        )
+        legal.add_argument("--dry-run", action="store_true", help="Chỉ liệt kê, không ghi.")
+        legal.add_argument("--user", help="Ghi nhật ký dưới tên người dùng này (mặc định: hệ thống).")
 
     def handle(self, *args, action, **options):
-        getattr(self, f"_{action}")(**options)
+        getattr(self, f"_{action.replace('-', '_')}")(**options)
+
+    def _actor(self, user, name):
+        if not user:
+            return system(name)
+        actor = User.objects.filter(username=user).first()
+        if actor is None:
+            raise CommandError(f"Không có người dùng {user!r}.")
+        return actor
 
     def _import(self, *, file, dry_run, user, **options):
-        actor = system("civicdesk handbook import")
-        if user:
-            actor = User.objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"Không có người dùng {user!r}.")
+        actor = self._actor(user, "civicdesk handbook import")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -79,3 +89,27 @@ class Command(BaseCommand):
                 f"Cẩm nang: {report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
             )
         )
+
+    def _legal_texts(self, *, dry_run, user, **options):
+        actor = self._actor(user, "civicdesk handbook legal-texts")
+        try:
+            report = services.build_legal_catalogue(actor, dry_run=dry_run)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        for entry in report.found:
+            mark = "  " if entry.existing else "+ "
+            aliases = f" ({', '.join(entry.aliases)})" if entry.aliases else ""
+            self.stdout.write(f"{mark}{entry.identifier}{aliases} — {entry.count} nội dung")
+        new = len(report.new)
+        if dry_run:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{len(report.found)} văn bản được trích dẫn, {new} chưa có (chạy thử, chưa ghi)."
+                )
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{len(report.found)} văn bản được trích dẫn; đã thêm {len(report.created)}."
+                )
+            )

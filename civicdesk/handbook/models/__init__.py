@@ -20,7 +20,7 @@ from civicdesk.kernel.languages import VIETNAMESE, language_name, validate_langu
 from civicdesk.kernel.roles import DEPARTMENT_ROLES, PROVINCE_ROLES
 from civicdesk.kernel.scoping import scope_filter
 
-from .permissions import is_editor
+from ..permissions import is_editor
 
 
 class Field(models.Model):
@@ -162,7 +162,7 @@ class Content(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "search_text" in update_fields:
-            from .text import fold, plain_text
+            from ..text import fold, plain_text
 
             self.search_text = fold(plain_text(self))
         super().save(*args, **kwargs)
@@ -483,3 +483,20 @@ class NationalList(models.Model):
 
     def get_absolute_url(self):
         return reverse("handbook:national_list", args=[self.pk])
+
+
+from .legal import LegalFlag, LegalText  # noqa: E402
+
+__all__ = [
+    "Content",
+    "Faq",
+    "Field",
+    "Guide",
+    "LegalFlag",
+    "LegalText",
+    "NationalList",
+    "Procedure",
+    "Revision",
+    "Translation",
+    "stale_cutoff",
+]
