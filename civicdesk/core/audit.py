@@ -56,6 +56,7 @@ def record_view(actor, obj, *, fields, reason=""):
 # Pseudo object types recorded by services that touch no single model.
 PSEUDO_TYPES = {
     "auth.login": _("Đăng nhập"),
+    "core.backup": _("Bản sao lưu toàn bộ dữ liệu"),
     "handbook.content": _("Nội dung cẩm nang"),
     "servicedesk.kpi": _("Báo cáo chỉ số phục vụ"),
     "servicedesk.scorecard": _("Bảng điểm Quyết định 766"),
