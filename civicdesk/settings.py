@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "civicdesk.mobile",
     "civicdesk.staffing",
     "civicdesk.impact",
+    "civicdesk.privacy",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,14 @@ else:
         "consumer": {"workers": envint("WORKERS", 2), "worker_type": "thread"},
     }
 
+# Backups (core/backup, docs/deploy/backup.md): `civicdesk backup --to DIR` by hand; with BACKUP_DIR set the worker
+# makes one a day from BACKUP_HOUR (Vietnam time) and keeps the newest BACKUP_KEEP there. Empty: no daily backup.
+BACKUP_DIR = env("BACKUP_DIR", "")
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+BACKUP_HOUR = envint("BACKUP_HOUR", 2)
+if BACKUP_KEEP < 1 or not 0 <= BACKUP_HOUR <= 23:
+    raise ImproperlyConfigured("BACKUP_KEEP must be at least 1 and BACKUP_HOUR between 0 and 23.")
+
 # Working calendar: office hours as "HH:MM-HH:MM" periods.
 WORKCAL_OFFICE_HOURS = env("WORKCAL_OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 
@@ -285,10 +294,39 @@ DEMO_ANCHOR = env("DEMO_ANCHOR", "")
 # Handbook: a record not verified for this many months is flagged stale in the editor's queue.
 HANDBOOK_STALE_MONTHS = envint("HANDBOOK_STALE_MONTHS", 12)
 
+# Personal data (issue 21): every handler masks CCCD numbers, phone numbers and e-mail addresses
+# (privacy/logfilter.py). Django's own loggers are named so that the handlers Django gives them by default (which
+# would not mask) are replaced: "django" writes through the root's console, the development server's request lines
+# through a handler of their own. No e-mail of errors: ADMINS is not set (a traceback mailed would not be masked).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "civicdesk.privacy.logfilter.MaskPersonalData"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},
+    },
 }
+# The key of the pseudonyms that replace citizens' names past retention (kernel/personal_data.py); empty: derived from
+# SECRET_KEY. One person gets one pseudonym while the key stays (distinct people can still be counted); whoever holds
+# the key and a CCCD can recompute its pseudonym, so keep it out of backups and exports. A new key makes the earlier
+# pseudonyms unlinkable to later ones.
+PRIVACY_PSEUDONYM_KEY = env("PRIVACY_PSEUDONYM_KEY", "")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("volunteers/", include("civicdesk.volunteers.urls")),
     path("mobile/", include("civicdesk.mobile.urls")),
     path("impact/", include("civicdesk.impact.urls")),
+    path("privacy/", include("civicdesk.privacy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

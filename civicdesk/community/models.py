@@ -83,6 +83,11 @@ class Person(models.Model):
     available_slots = models.JSONField(_("buổi có thể đi"), default=list, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Personal data (issue 21, privacy app): the person asked to restrict the processing of their data (outreach
+    # does not contact them), and when their name, numbers and address were pseudonymised (past retention or at
+    # their request; the commune, hamlet and languages stay for the coverage figures).
+    restricted = models.BooleanField(_("hạn chế xử lý dữ liệu cá nhân"), default=False, db_default=False)
+    pseudonymised_at = models.DateTimeField(_("đã ẩn danh hóa lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,9 @@ class HotlineConfig(AppConfig):
     def ready(self):
         # The app template (docs/architecture.md): menu entries and home-page cards in panels.py, the demo
         # loader in demo.py; the models are loaded only now, so these imports stay inside ready().
-        from . import demo, panels
+        from . import demo, panels, privacy
 
         panels.register()
+        # Callers' data and the numbers quoted in questions: retention, data-subject requests (privacy, issue 21).
+        registry.add_personal_data(privacy.SOURCE)
         registry.add_demo("hotline", demo.load, order=30)

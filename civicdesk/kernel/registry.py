@@ -7,6 +7,10 @@ It also carries the hand-offs between sibling apps that may not import each othe
 mobile team announces a trip to the hamlets' citizens through whatever app registered an `Announcer` (outreach
 does), passing only the plain data below (`VisitAnnouncement`) and reading back plain data (`AnnouncementPreview`,
 `AnnouncementState`). No announcer registered: the mobile team's pages simply offer no announcement.
+
+The apps that hold citizens' personal data describe each kind of record to the privacy app the same way
+(`add_personal_data`, `kernel.personal_data.PersonalDataSource`), and pages that belong in the user menu rather
+than the crowded main menu are added with `add_user_link`.
 """
 
 from dataclasses import dataclass, field
@@ -128,6 +132,28 @@ class Registry:
     demo_loaders: list = field(default_factory=list)
     escalation: Escalation | None = None
     announcer: Announcer | None = None
+    personal_data: dict = field(default_factory=dict)
+    user_links: list = field(default_factory=list)
+
+    def add_personal_data(self, source):
+        """An app describes a kind of record holding citizens' personal data (`PersonalDataSource`); one per key."""
+        self.personal_data[source.key] = source
+
+    def personal_data_sources(self):
+        """The registered sources, in their order (the record of processing activities lists them so)."""
+        return sorted(self.personal_data.values(), key=lambda source: (source.order, source.key))
+
+    def add_user_link(self, label, url_name, roles=None, order=100):
+        """A link in the user menu (beside "Đổi mật khẩu"), for pages that are not daily work."""
+        self.user_links.append(NavItem(label, url_name, frozenset(roles) if roles else None, order))
+        self.user_links.sort(key=lambda item: item.order)
+
+    def user_links_for(self, user):
+        return [
+            item
+            for item in self.user_links
+            if item.roles is None or user.role in item.roles or user.is_superuser
+        ]
 
     def set_announcer(self, announcer):
         """An app offers to announce visits to hamlets' citizens (`Announcer`); the last one registered wins."""

@@ -10,8 +10,10 @@ class MobileConfig(AppConfig):
     verbose_name = _("Tổ lưu động thủ tục hành chính")
 
     def ready(self):
-        from . import demo, panels
+        from . import demo, panels, privacy
 
         panels.register()
+        # The phone's copies of dossiers: retention, data-subject requests (the privacy app, issue 21).
+        registry.add_personal_data(privacy.SOURCE)
         # After community (45), which gives Cát Tiên 3 its first hamlets; before staffing (50).
         registry.add_demo(_("Tổ lưu động (Cát Tiên 3)"), demo.load, order=49)

@@ -157,6 +157,10 @@ class FieldDossier(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Personal data (issue 21, privacy app): when the applicant's data in the payload (and the conflicting edits)
+    # was pseudonymised and the photos of documents deleted — past retention, or at the citizen's request. The
+    # register's dossier is the record the law keeps; this is the phone's copy.
+    pseudonymised_at = models.DateTimeField(_("đã ẩn danh hóa lúc"), null=True, blank=True)
 
     objects = CommuneScopedQuerySet.as_manager()
 

@@ -10,9 +10,11 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Chủ động tiếp cận người dân")
 
     def ready(self):
-        from . import announcements, demo, intake, panels
+        from . import announcements, demo, intake, panels, privacy
 
         panels.register()
+        # The contact history's personal data: retention, data-subject requests (the privacy app, issue 21).
+        registry.add_personal_data(privacy.SOURCE)
         intake.connect()
         # The mobile team (a sibling app) announces its trips through this (kernel.registry.Announcer).
         registry.set_announcer(announcements.ANNOUNCER)

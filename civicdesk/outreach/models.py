@@ -100,6 +100,9 @@ class Campaign(models.Model):
     # for good; `source_detail` keeps what was announced (each hamlet's revision, the day, who had no channel).
     source_key = models.CharField(max_length=60, blank=True, editable=False)
     source_detail = models.JSONField(default=dict, blank=True, editable=False)
+    # Personal data (issue 21, privacy app): when the contact history (notes, messages' numbers and texts) was
+    # pseudonymised, past the province's retention period after the campaign's end; the counts stay.
+    pseudonymised_at = models.DateTimeField(_("đã ẩn danh hóa lúc"), null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """May this person be contacted on this channel now? Every reason it may not, in words an officer can act on.
 
-The rules, in order (docs/outreach.md): a do-not-contact in force (an opt-out by SMS or Zalo reply, a request, a wrong
+The rules, in order (docs/outreach.md): the person's request to restrict the processing of their data
+(docs/privacy.md); a do-not-contact in force (an opt-out by SMS or Zalo reply, a request, a wrong
 number); a recorded basis for the channel (Law 91/2025/QH15: silence is not consent — no row, no contact; a
 withdrawn consent blocks); a phone number for phone, SMS and Zalo; the contact hours; and, for a campaign's target,
 the campaign being active and in its period, the target still open, the maximum number of attempts and the
@@ -61,6 +62,16 @@ def blockers(person, channel, at=None, *, target=None):
     """The reasons `person` may not be contacted on `channel` at `at` (now by default); empty = may contact."""
     at = at or timezone.now()
     found = []
+    if person.restricted:
+        # The person asked to restrict the processing of their data (privacy app): no outreach on any channel.
+        found.append(
+            Blocker(
+                "restricted",
+                _(
+                    "Người dân đã yêu cầu hạn chế xử lý dữ liệu cá nhân: không liên hệ để tiếp cận qua kênh nào."
+                ),
+            )
+        )
     for row in in_force(person, at):
         if row.channel in ("", channel):
             found.append(Blocker("do_not_contact", _dnc_message(row)))

@@ -10,8 +10,10 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Tình nguyện viên tại Trung tâm")
 
     def ready(self):
-        from . import demo, panels
+        from . import demo, panels, privacy
 
         panels.register()
+        # Volunteers' personal data: retention, data-subject requests (the privacy app, issue 21).
+        registry.add_personal_data(privacy.SOURCE)
         # After outreach (47), whose volunteer account it gives a profile; before staffing (50).
         registry.add_demo(_("Tình nguyện viên tại Trung tâm (Di Linh)"), demo.load, order=48)

@@ -153,6 +153,13 @@ class DiLinh:
         return services.save_estimate(admin, services.estimate(admin, ask, resamples=99))
 
     @cached_property
+    def privacy_request(self):
+        """The demo's request of a Di Linh citizen about their personal data (privacy, issue 21)."""
+        from civicdesk.privacy.models import SubjectRequest
+
+        return SubjectRequest.objects.filter(commune__code=DI_LINH).order_by("pk").first()
+
+    @cached_property
     def person(self):
         from civicdesk.community.models import Person
 
@@ -446,6 +453,15 @@ def _post_data(o):
     }  # fmt: skip
 
 
+def _legal_text():
+    """A decree of the handbook's catalogue of legal texts (editors only; superseding it flags records)."""
+    from civicdesk.handbook.models import LegalText
+
+    return LegalText.objects.get_or_create(
+        key="123/2015/ND-CP", defaults={"identifier": "123/2015/NĐ-CP", "kind": "decree", "year": 2015}
+    )[0]
+
+
 # name → (kwargs from the Di Linh objects, methods). "GET" only: a page; "POST" only: an action.
 BOTH, GET, POST = ("GET", "POST"), ("GET",), ("POST",)
 SWEEP = {
@@ -525,6 +541,9 @@ SWEEP = {
     "community:request": (lambda o: {"pk": o.accompaniment.pk}, BOTH),
     "community:request_action": (lambda o: {"pk": o.accompaniment.pk, "action": "assign"}, BOTH),
     "community:person": (lambda o: {"pk": o.person.pk}, BOTH),
+    # privacy (issue 21): a citizen's request about their data, and every action on it
+    "privacy:request": (lambda o: {"pk": o.privacy_request.pk}, BOTH),
+    "privacy:request_action": (lambda o: {"pk": o.privacy_request.pk, "action": "erase"}, BOTH),
     "community:language_add": (lambda o: {"pk": o.person.pk}, BOTH),
     "community:language_save": (lambda o: {"pk": o.person.pk, "language_id": o.person_language.pk}, BOTH),
     "community:language_delete": (lambda o: {"pk": o.person.pk, "language_id": o.person_language.pk}, BOTH),
@@ -542,6 +561,13 @@ SWEEP = {
         },
         BOTH,
     ),
+    # legal texts and the verification queue (issue 20): editors' pages; a review page of a department's draft
+    "handbook:review_record": (lambda o: {"kind": "faq", "key": o.draft_faq.key}, BOTH),
+    "handbook:legal_text": (lambda o: {"pk": _legal_text().pk}, BOTH),
+    "handbook:legal_text_edit": (lambda o: {"pk": _legal_text().pk}, BOTH),
+    "handbook:legal_text_supersede": (lambda o: {"pk": _legal_text().pk}, BOTH),
+    "handbook:legal_text_reinstate": (lambda o: {"pk": _legal_text().pk}, BOTH),
+    "handbook:legal_text_confirm": (lambda o: {"pk": _legal_text().pk}, BOTH),
     # outreach: Di Linh's campaign, a citizen on its list, its SMS template
     "outreach:campaign": (lambda o: {"pk": o.campaign.pk}, BOTH),
     "outreach:campaign_edit": (lambda o: {"pk": o.campaign.pk}, BOTH),
@@ -840,7 +866,8 @@ def test_anonymous_is_sent_to_login_from_every_page(client, demo, users):
 
 
 CONTROL = ["job_detail", "commune_detail", "hotline:detail", "hotline:attachment", "servicedesk:intake_check",
-           "servicedesk:dossier", "servicedesk:receipt", "servicedesk:supplement", "servicedesk:commune_kpi"]  # fmt: skip
+           "servicedesk:dossier", "servicedesk:receipt", "servicedesk:supplement", "servicedesk:commune_kpi",
+           "privacy:request"]  # fmt: skip
 
 
 def test_the_sweep_can_fail_dilinh_opens_the_same_urls(client, users):

@@ -168,6 +168,10 @@ class Ticket(ServedLanguageModelMixin, models.Model):
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Personal data (issue 21, privacy app): restricted at the request of a person it is about (it is not turned
+    # into a handbook FAQ), and when its caller and the numbers in its texts were pseudonymised past retention.
+    restricted = models.BooleanField(_("hạn chế xử lý dữ liệu cá nhân"), default=False, db_default=False)
+    pseudonymised_at = models.DateTimeField(_("đã ẩn danh hóa lúc"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 

@@ -193,6 +193,10 @@ def create_faq_from_ticket(actor, ticket, *, question, answer, submit=False):
         raise ValidationError(_("Chỉ đưa vào cẩm nang câu trả lời của câu hỏi đã giải quyết."))
     if ticket.faq_id:
         raise ValidationError(_("Câu hỏi này đã có bản hỏi đáp trong cẩm nang."))
+    if ticket.restricted:
+        raise ValidationError(
+            _("Người có dữ liệu trong câu hỏi này đã yêu cầu hạn chế xử lý: không đưa câu hỏi vào cẩm nang.")
+        )
     people = people_names(ticket)
     named = {
         key: _("Còn tên người: %(names)s. Hãy bỏ trước khi đưa vào cẩm nang.") % {"names": ", ".join(found)}

@@ -114,6 +114,7 @@ def detail_context(request, ticket, **forms):
         knowledge.can_make_faq(user, ticket)
         and ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
         and not ticket.faq_id
+        and not ticket.restricted
     )
     context = {
         "ticket": ticket,

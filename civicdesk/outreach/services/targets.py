@@ -484,7 +484,8 @@ RULES = {
 def register_candidates(campaign, rule, *, days):
     """The dossiers whose applicants `rule` picks, for the campaign's communes (and its procedures, if it has any)."""
     communes = _campaign_communes(campaign)
-    dossiers = Dossier.objects.filter(commune__in=communes).exclude(applicant_name="")
+    # A dossier whose applicant asked to restrict the processing of their data is never a source of contact.
+    dossiers = Dossier.objects.filter(commune__in=communes, restricted=False).exclude(applicant_name="")
     procedures = list(campaign.procedures.values_list("code", flat=True))
     if procedures:
         dossiers = dossiers.filter(procedure_code__in=procedures)

@@ -193,6 +193,11 @@ class Dossier(ServedLanguageModelMixin, models.Model):
         _("đã số hóa thành phần hồ sơ"), default=False, db_default=False
     )
     result_electronic = models.BooleanField(_("có kết quả điện tử"), default=False, db_default=False)
+    # Personal data (issue 21, privacy app): processing restricted at the citizen's request (no outreach list is
+    # built from it; what the law requires goes on), and when the applicant's data was pseudonymised (past the
+    # province's retention period; the KPI columns stay). `services.privacy` writes both.
+    restricted = models.BooleanField(_("hạn chế xử lý dữ liệu cá nhân"), default=False, db_default=False)
+    pseudonymised_at = models.DateTimeField(_("đã ẩn danh hóa lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()
