@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from django.urls import NoReverseMatch, reverse
 
+from civicdesk.handbook.fields import FIELDS
 from civicdesk.handbook.models import Faq, Guide, Procedure
 from civicdesk.handbook.text import export_line
 
@@ -18,26 +19,9 @@ from .engine.doc import Doc
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "handbook" / "seed"
 
-# docs/handbook/schema.md: field codes and names, for seed records read without a database.
-FIELD_NAMES = {
-    "ho_tich": "Hộ tịch",
-    "chung_thuc": "Chứng thực",
-    "nuoi_con_nuoi": "Nuôi con nuôi",
-    "hoa_giai": "Hòa giải ở cơ sở",
-    "dat_dai": "Đất đai",
-    "moi_truong": "Môi trường",
-    "nong_nghiep": "Nông nghiệp, thủy lợi",
-    "ho_kinh_doanh": "Hộ kinh doanh",
-    "tai_chinh": "Tài chính, ngân sách",
-    "xay_dung": "Xây dựng",
-    "bao_tro_xa_hoi": "Bảo trợ xã hội, trẻ em",
-    "nguoi_co_cong": "Người có công",
-    "noi_vu": "Tổ chức, cán bộ, thi đua",
-    "cu_tru": "Cư trú, căn cước (Công an)",
-    "giao_duc": "Giáo dục và Đào tạo",
-    "van_hoa": "Văn hóa, thể thao, du lịch",
-    "chuyen_doi_so": "Chuyển đổi số, dịch vụ công trực tuyến",
-}
+# Field codes and names for seed records read without a database: the handbook's own list (fields.FIELDS), so a
+# field added there reads the same here as in the database (a copy of the list once left new fields as their codes).
+FIELD_NAMES = {code: name for code, name, _department in FIELDS}
 HANDBOOK_TOPICS = {"professional": "Cẩm nang nghiệp vụ", "technology": "Cẩm nang công nghệ"}
 _URL_NAMES = {"procedure": ("handbook:procedure", "procedures"), "guide": ("handbook:guide", "guides"),
               "faq": ("handbook:faq", "faq")}  # fmt: skip
