@@ -70,9 +70,10 @@ def _department_card(request):
 
 def register():
     registry.add_nav(_("Trang chủ"), "home", order=0)
-    registry.add_nav(_("Sở, ngành và tổ công tác"), "organisation", order=85)
-    registry.add_nav(_("Lịch làm việc"), "calendar", order=90)
-    registry.add_nav(_("Nhật ký truy vết"), "audit_log", roles={Role.PROVINCE_ADMIN}, order=95)
+    # Reference and administration pages, not daily work: in the user menu, so the main menu keeps to two rows.
+    registry.add_user_link(_("Sở, ngành và tổ công tác"), "organisation", order=20)
+    registry.add_user_link(_("Lịch làm việc"), "calendar", order=30)
+    registry.add_user_link(_("Nhật ký truy vết"), "audit_log", roles={Role.PROVINCE_ADMIN}, order=40)
 
     registry.add_panel("core/panels/commune.html", _commune_card, roles=COMMUNE_ROLES, order=10)
     registry.add_panel(
