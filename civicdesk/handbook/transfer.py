@@ -169,6 +169,17 @@ def _apply_state(obj, clean, actor, now):
     if target == Status.PUBLISHED:
         obj.published_at = now  # new content went live now
     obj.status = target
+    if (
+        clean["verification"] == "verified"
+        and not clean["verified_at"]
+        and (obj.verified_by or person(actor)) is None
+    ):
+        # A verification names its reviewer and its date (docs/handbook.md): the system — the seed, a scheduled
+        # import — cannot vouch for a record today, so a record it loads as "verified" without the date of a check
+        # waits for an editor like any other (an exported record keeps the date its reviewer checked it).
+        obj.verification = Content.Verification.NEEDS_VERIFICATION
+        obj.verified_at, obj.verified_by = None, None
+        return
     if clean["verified_at"]:
         obj.verified_at = parse_datetime(clean["verified_at"])
         obj.verified_by = obj.verified_by or person(actor)

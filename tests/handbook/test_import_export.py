@@ -213,3 +213,14 @@ def test_an_import_runs_the_publish_hooks_once(fields):
     finally:
         services.on_publish_hooks.remove(seen.append)
     assert [r.code for r in seen] == ["HT-002"]
+
+
+def test_the_system_cannot_vouch_for_a_record_a_person_can(fields, tu_phap, phap):
+    """A record loaded as "verified" with no date of a check: from the seed (the system) it waits for an editor;
+    imported by an expert, it is verified by them, today."""
+    import_records([procedure_data("HT-401", verification="verified")], actor=SYSTEM)
+    seeded = Procedure.objects.get(code="HT-401")
+    assert (seeded.verification, seeded.verified_at, seeded.verified_by) == ("needs_verification", None, None)
+    import_records([procedure_data("HT-402", verification="verified")], actor=phap)
+    imported = Procedure.objects.get(code="HT-402")
+    assert imported.verification == "verified" and imported.verified_by == phap and imported.verified_at

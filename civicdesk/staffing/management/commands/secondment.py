@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.geo.models import Commune
 from civicdesk.staffing import optimizer
@@ -32,9 +33,15 @@ EXIT_NO_PLAN = 3
 
 
 class Command(BaseCommand):
-    # A plain string: argparse formats the description with re.sub, which a lazy translation breaks (`--help`
-    # crashed with "expected string or bytes-like object, got '__proxy__'").
-    help = "Biệt phái cán bộ: lập phương án tối ưu từ các tệp CSV (plan) hoặc xuất dữ liệu ra CSV (export)."
+    help = gettext_lazy(
+        "Biệt phái cán bộ: lập phương án tối ưu từ các tệp CSV (plan) hoặc xuất dữ liệu ra CSV (export)."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse formats the description with re.sub, which a lazy translation breaks (`--help` crashed with
+        # "expected string or bytes-like object, got '__proxy__'"): give it the text in the active language.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
