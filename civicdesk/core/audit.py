@@ -48,6 +48,21 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type="", 
     )
 
 
+def record_pseudonymised(actor, object_type, ids, *, reason="", **extra):
+    """One event for a batch of records whose personal fields were pseudonymised: how many and which ids (with any
+    `extra` counts), never a personal value. Nothing is written for an empty batch."""
+    if not ids:
+        return None
+    return record(
+        actor,
+        Action.UPDATE,
+        object_type=object_type,
+        object_repr=str(_("%(count)s bản ghi") % {"count": len(ids)}),
+        changes={"pseudonymised": len(ids), **extra, "ids": list(ids)},
+        reason=reason,
+    )
+
+
 def record_view(actor, obj, *, fields, reason=""):
     """Log that `actor` was shown the personal data `fields` of `obj`."""
     return record(actor, Action.VIEW, obj, changes={"fields": list(fields)}, reason=reason)

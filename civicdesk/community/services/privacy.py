@@ -52,15 +52,7 @@ def pseudonymise_people(actor, ids, *, reason):
         visit.note = mask(visit.note, HIDDEN)
         visit.outcome_note = mask(visit.outcome_note, HIDDEN)
     Accompaniment.objects.bulk_update(visits, ["address", "note", "outcome_note"], batch_size=500)
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type="community.person",
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "ids": done},
-            reason=reason,
-        )
+    audit.record_pseudonymised(actor, "community.person", done, reason=reason)
     return len(done)
 
 

@@ -59,15 +59,7 @@ def pseudonymise_tickets(actor, ids, *, reason):
     for message in messages:
         message.body = mask(message.body, HIDDEN)
     Message.objects.bulk_update(messages, ["body"], batch_size=500)
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type="hotline.ticket",
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "ids": done},
-            reason=reason,
-        )
+    audit.record_pseudonymised(actor, "hotline.ticket", done, reason=reason)
     return len(done)
 
 

@@ -88,13 +88,5 @@ def pseudonymise_field_dossiers(actor, ids, *, reason):
     deleted = photos.count()
     photos.delete()
     transaction.on_commit(lambda: _delete_files(names))
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type="mobile.fielddossier",
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "photos_deleted": deleted, "ids": done},
-            reason=reason,
-        )
+    audit.record_pseudonymised(actor, "mobile.fielddossier", done, reason=reason, photos_deleted=deleted)
     return len(done)

@@ -18,18 +18,6 @@ from ..models import Attempt, Campaign, InboundReply, Message, Target
 from ..permissions import can_run_commune, require_manage_campaign
 
 
-def _record(actor, what, done, reason):
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type=what,
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "ids": done},
-            reason=reason,
-        )
-
-
 def _scrub_targets(target_ids):
     """Notes, attempts' notes, messages' numbers, texts and parameters of the targets; their statuses and counts stay."""
     Target.objects.filter(pk__in=target_ids).exclude(note="").update(note="")
@@ -52,7 +40,7 @@ def pseudonymise_campaigns(actor, ids, *, reason):
     done = [c.pk for c in campaigns]
     _scrub_targets(Target.objects.filter(campaign_id__in=done).values_list("pk", flat=True))
     Campaign.objects.filter(pk__in=done).update(pseudonymised_at=timezone.now())
-    _record(actor, "outreach.campaign", done, reason)
+    audit.record_pseudonymised(actor, "outreach.campaign", done, reason=reason)
     return len(done)
 
 
@@ -69,7 +57,7 @@ def forget_replies(actor, ids, *, reason):
     InboundReply.objects.filter(pk__in=done).update(phone="", text="")
     for reply in replies:
         reply.people.clear()
-    _record(actor, "outreach.inboundreply", done, reason)
+    audit.record_pseudonymised(actor, "outreach.inboundreply", done, reason=reason)
     return len(done)
 
 
@@ -87,5 +75,5 @@ def erase_targets(actor, ids, *, reason):
         status=Target.Status.BLOCKED, assignee=None
     )
     _scrub_targets(done)
-    _record(actor, "outreach.target", done, reason)
+    audit.record_pseudonymised(actor, "outreach.target", done, reason=reason)
     return len(done)

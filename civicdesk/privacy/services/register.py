@@ -3,7 +3,6 @@ retention period for it, like any other kind of record (source "privacy.request"
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from civicdesk.core import audit
 from civicdesk.kernel.actors import is_system
@@ -44,13 +43,5 @@ def pseudonymise_requests(actor, ids, *, reason):
     for step in steps:
         step.note = mask(step.note, HIDDEN)
     RequestStep.objects.bulk_update(steps, ["note"])
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type="privacy.subjectrequest",
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "ids": done},
-            reason=reason,
-        )
+    audit.record_pseudonymised(actor, "privacy.subjectrequest", done, reason=reason)
     return len(done)

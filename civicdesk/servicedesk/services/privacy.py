@@ -34,18 +34,6 @@ def _require(actor, commune_ids):
             )
 
 
-def _record_batch(actor, count, ids, *, what, reason):
-    if count:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type=what,
-            object_repr=_("%(count)s bản ghi") % {"count": count},
-            changes={"pseudonymised": count, "ids": ids},
-            reason=reason,
-        )
-
-
 @transaction.atomic
 def pseudonymise_dossiers(actor, ids, *, reason):
     """The applicants of the dossiers `ids` (those not pseudonymised yet) become a pseudonym: name → pseudonym; CCCD,
@@ -80,7 +68,7 @@ def pseudonymise_dossiers(actor, ids, *, reason):
         survey.comment = mask(survey.comment, HIDDEN)
     SurveyResponse.objects.bulk_update(surveys, ["comment"], batch_size=500)
     IntakeCheck.objects.filter(dossier_id__in=done).update(applicant_name="")
-    _record_batch(actor, len(done), done, what="servicedesk.dossier", reason=reason)
+    audit.record_pseudonymised(actor, "servicedesk.dossier", done, reason=reason)
     return len(done)
 
 
@@ -91,7 +79,7 @@ def forget_intake_checks(actor, ids, *, reason):
     _require(actor, {c.commune_id for c in checks})
     done = [c.pk for c in checks]
     IntakeCheck.objects.filter(pk__in=done).update(applicant_name="")
-    _record_batch(actor, len(done), done, what="servicedesk.intakecheck", reason=reason)
+    audit.record_pseudonymised(actor, "servicedesk.intakecheck", done, reason=reason)
     return len(done)
 
 

@@ -8,7 +8,6 @@ citizens helped stay (the volunteers' report). Audited with counts, never values
 """
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from civicdesk.community.services import privacy as community
 from civicdesk.core import audit
@@ -33,13 +32,5 @@ def pseudonymise_volunteers(actor, ids, *, reason):
     Help.objects.filter(volunteer_id__in=done).exclude(note="").update(note="")
     ChangeRequest.objects.filter(booking__volunteer_id__in=done).exclude(reason="").update(reason="")
     community.pseudonymise_people(actor, [v.person_id for v in volunteers], reason=reason)
-    if done:
-        audit.record(
-            actor,
-            audit.Action.UPDATE,
-            object_type="volunteers.volunteer",
-            object_repr=_("%(count)s bản ghi") % {"count": len(done)},
-            changes={"pseudonymised": len(done), "ids": done},
-            reason=reason,
-        )
+    audit.record_pseudonymised(actor, "volunteers.volunteer", done, reason=reason)
     return len(done)
