@@ -66,7 +66,11 @@ def test_assistant_calibrate_dry_run_prints_the_model_and_writes_nothing(capsys)
     call_command("assistant", "calibrate", "--dry-run")
     calibration = json.loads(capsys.readouterr().out)
     assert UNSEEN_SPLITS and not set(UNSEEN_SPLITS) & set(calibration["fitted"]["splits"])
-    assert len(calibration["weights"]) == len(calibration["features"])
+    assert (
+        calibration["kind"] == "trees"
+        and len(calibration["trees"]) == calibration["fitted"]["trees"]["trees"]
+    )
+    assert len(calibration["top1"]["weights"]) == len(calibration["top1"]["features"])
     assert (CALIBRATION_PATH.read_bytes(), EXAMPLES_PATH.read_bytes()) == before
 
 

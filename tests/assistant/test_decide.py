@@ -1,4 +1,5 @@
-"""The refusal decision: a logistic model over coverage, lexicon, field and score evidence, fitted on dev only."""
+"""The three-way decision: boosted trees (scope) and a logistic model (first record) over coverage, lexicon, field,
+score and example evidence, fitted on the training splits only."""
 
 import json
 
@@ -87,7 +88,8 @@ def test_the_shipped_model_was_fitted_on_the_training_splits_only():
 @pytest.mark.clock_free
 def test_calibration_never_reads_the_unseen_split():
     gold = harness.load_gold()
-    train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS]
+    # Four writers' splits keep the two fits quick (the full fit takes a minute or more); the unseen ones are the point.
+    train = [g for g in gold if g["split"] in calibrate.TRAIN_SPLITS[-7:-3]]
     # Unseen questions relabelled to mislead: a fit that read them would change.
     unseen = [dict(g, split=UNSEEN_SPLITS[i % 2]) for i, g in enumerate(train[:60])]
     poisoned = train + [dict(g, gold=[] if g["gold"] else ["procedure:HT-001"]) for g in unseen]
@@ -95,7 +97,7 @@ def test_calibration_never_reads_the_unseen_split():
         calibrate.calibrate(seed_docs(), poisoned),
         calibrate.calibrate(seed_docs(), train),
     )
-    assert with_others["weights"] == train_only["weights"]
+    assert with_others["trees"] == train_only["trees"] and with_others["rerank"] == train_only["rerank"]
     assert with_others["threshold"] == train_only["threshold"]
     assert with_others["top1"] == train_only["top1"]
 

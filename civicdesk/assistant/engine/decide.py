@@ -1,13 +1,13 @@
 """The three-way decision: answer, ask which record is meant, or say the handbook does not cover the question.
 
-Two small logistic models over features of the question and of the best records, fitted by
-`civicdesk assistant calibrate` (`eval/assistant/calibrate.py` in a checkout) and stored in `data/calibration.json`:
+Two small models over features of the question and of the best records, fitted by `civicdesk assistant calibrate`
+(`eval/assistant/calibrate.py` in a checkout) and stored in `data/calibration.json`:
 
-- the **scope model** (`FEATURES`): is the question about something the handbook covers, i.e. do the best three
-  records hold the answer? Below its threshold the assistant refuses (with the hotline button). Out-of-domain cues
-  (`scope.py`) veto as before.
-- the **first-record model** (`TOP1_FEATURES`: the same evidence plus how close the runners-up score): is the first
-  record the one asked about? At or above its threshold the answer is composed from it; below, the assistant asks
+- the **scope model** (`FEATURES`; boosted depth-2 trees, `Trees`): is the question about something the handbook
+  covers, i.e. do the best three records hold the answer? Below its threshold the assistant refuses (with the
+  hotline button). Out-of-domain cues (`scope.py`) veto as before.
+- the **first-record model** (`TOP1_FEATURES`: the same evidence plus how close the runners-up score; logistic,
+  `Model`): is the first record the one asked about? At or above its threshold the answer is composed from it; below, the assistant asks
   "Có phải anh/chị hỏi về…" with the two or three closest records, each one click from its full answer.
 
 An official prefers a correct answer, or a short choice, over "not found": the thresholds are set for that (see
@@ -108,16 +108,44 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
+@dataclass(frozen=True)
+class Trees:
+    """Gradient-boosted trees: the log-odds are `init` plus `learning_rate` × each tree's leaf value. A tree is a list
+    of nodes [feature position, threshold, left, right, value] from its root; feature −1 marks a leaf; a value at or
+    below the threshold goes left."""
+
+    names: tuple
+    init: float
+    learning_rate: float
+    trees: tuple
+    threshold: "float | None"
+
+    def probability(self, values):
+        row = [values[name] for name in self.names]
+        z = self.init
+        for nodes in self.trees:
+            node = nodes[0]
+            while node[0] >= 0:
+                node = nodes[node[2] if row[node[0]] <= node[1] else node[3]]
+            z += self.learning_rate * node[4]
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
 def _model(data, names):
     if tuple(data["features"]) != names:
         raise ValueError("calibration.json was fitted on other features: run `civicdesk assistant calibrate`")
+    if data.get("kind") == "trees":
+        trees = tuple(tuple(tuple(node) for node in nodes) for nodes in data["trees"])
+        threshold = data.get("threshold")  # none for the reranker (rerank.py), which only orders
+        return Trees(names, float(data["init"]), float(data["learning_rate"]), trees,
+                     None if threshold is None else float(threshold))  # fmt: skip
     return Model(names, tuple(data["weights"]), float(data["intercept"]), tuple(data["mean"]),
                  tuple(data["scale"]), float(data["threshold"]))  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Calibration:
-    scope: Model  # threshold: refuse below
+    scope: "Trees | Model"  # threshold: refuse below
     top1: Model  # threshold: answer at or above, clarify below
 
 

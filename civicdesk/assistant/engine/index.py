@@ -19,6 +19,7 @@ from .doc import Doc
 from .examples import shipped_outside
 from .normalize import syllable_pairs
 from .query import STOPWORDS, analyse
+from .rerank import CANDIDATES, shipped
 
 BIGRAM_SHARE = 0.5
 FORMAT = 6  # bump when the saved layout changes
@@ -32,6 +33,7 @@ SHORT_IDS = 1 << 16  # up to this many records, record ids are saved as 16-bit n
 # writer (docs/benchmarks/assistant.md, 2026-12-07): Recall@1 0.9415 → 0.9454 nested, 0.950 at these values.
 TITLE_UNSAID_COUNT, TITLE_UNSAID_IDF = 0.15, 0.05
 RERANK_DEPTH = 10
+SHIPPED = "shipped"  # `Index.reranker`'s default: the reranker calibration.json holds (`rerank.shipped`)
 
 
 def _terms(text):
@@ -99,6 +101,8 @@ class Index:
         self.embeddings = None  # optional dense vectors (the app's dense.py)
         # (index, query, lexical scores) → scores: dense retrieval fused into the ranking, set with the vectors
         self.fuse = None
+        # (index, analysis, ranked) → ranked: the second look at the best few (`rerank.py`); None ranks lexically
+        self.reranker = SHIPPED
 
     # -- build -------------------------------------------------------------------------------------------
     @classmethod
@@ -194,10 +198,14 @@ class Index:
             best = float(scores[top].max())
             said = set(analysis.tokens).union(*(e.canonical for e in analysis.expansions))
             adjusted = {i: float(scores[i]) - best * self.title_unsaid(i, said) for i in top}
-            top = sorted(top, key=lambda i: (-adjusted[i], i))[:limit]
-            # Scores stay positive and ordered: the decision reads their ratios (decide.features).
+            top = sorted(top, key=lambda i: (-adjusted[i], i))[: max(limit, CANDIDATES)]
+            # Scores stay positive: the decision reads their ratios (decide.features).
             floor = best * 1e-3
-            return analysis, [Ranked(self.docs[i], max(adjusted[i], floor)) for i in top]
+            ranked = [Ranked(self.docs[i], max(adjusted[i], floor)) for i in top]
+            reranker = shipped() if self.reranker == SHIPPED else self.reranker
+            if reranker is not None:
+                ranked = reranker(self, analysis, ranked)
+            return analysis, ranked[:limit]
         return analysis, []
 
     def title_unsaid(self, doc_index, said):
