@@ -15,10 +15,14 @@ Three kinds of users, weighted like a working day (100 users: 50 officers, 40 ci
 Every user comes from an address of its own (X-Forwarded-For, believed from nginx on 127.0.0.1 with
 TRUSTED_PROXIES=127.0.0.1), as citizens and commune offices would; each lookup comes from a new citizen's address.
 
-Every intake answered 201 is written with its code to LOADTEST_ACCEPTED (JSON lines), every hotline ticket answered
-201 with its id, so the runner can check after the run that none was lost. LOADTEST_HOSTS (comma-separated base URLs)
-spreads the requests round-robin over several app servers when there is no nginx; a server that refuses connections
-is skipped for 5 s (what nginx's max_fails/fail_timeout does), so the run goes on when one is killed.
+Every intake carries an `Idempotency-Key`, a new uuid4 per dossier; when its answer is lost (the connection cut, or
+nginx's 502/503/504 because the app server died under it) the officer's app sends the same dossier once more with
+the same key, counted as "(intake retry)": the server answers the dossier the first attempt registered, if it did
+(201 with `Idempotent-Replayed: true`), and registers it otherwise. Every intake answered 201 is written with its
+code to LOADTEST_ACCEPTED (JSON lines), every hotline ticket answered 201 with its id, so the runner can check after
+the run that none was lost. LOADTEST_HOSTS (comma-separated base URLs) spreads the requests round-robin over several
+app servers when there is no nginx; a server that refuses connections is skipped for 5 s (what nginx's
+max_fails/fail_timeout does), so the run goes on when one is killed.
 """
 
 import itertools
@@ -27,6 +31,7 @@ import os
 import random
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -136,14 +141,19 @@ class Officer(CivicUser):
         account = random.choice(ACCOUNTS["officers"])
         self.client.headers["Authorization"] = f"Bearer {account['token']}"
 
-    def _post(self, path, name, payload):
+    def _post(self, path, name, payload, headers=None):
+        """The JSON of a 201, else None (the failure recorded); `self.unanswered`: the request may or may not have
+        been carried out (no answer, or nginx's answer for an app server that died under it)."""
         url = self.url(path)
-        with self.client.post(url, json=payload, name=name, catch_response=True) as response:
+        self.unanswered = False
+        with self.client.post(url, json=payload, headers=headers, name=name, catch_response=True) as response:
             if response.status_code == 0:  # connection refused or reset: the server is gone
                 self.mark_down(url)
+                self.unanswered = True
                 response.failure(f"no answer: {response.error}")
                 return None
             if response.status_code != 201:
+                self.unanswered = response.status_code in (502, 503, 504)
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return None
             return response.json()
@@ -152,18 +162,20 @@ class Officer(CivicUser):
     def intake(self):
         procedure, components = random.choice(_procedures)
         phone = f"09{random.randrange(10**8):08d}"
-        body = self._post(
-            "/api/servicedesk/dossiers",
-            "POST /api/servicedesk/dossiers (intake)",
-            {
-                "procedure_code": procedure,
-                "present": list(range(components)),
-                "applicant_name": "Ka Huệ",
-                "applicant_id_number": f"068{random.randrange(1, 10**9):09d}",
-                "applicant_phone": phone,
-                "channel": random.choice(["truc_tiep", "truc_tiep", "truc_tuyen_ho_tro", "luu_dong"]),
-            },
-        )
+        payload = {
+            "procedure_code": procedure,
+            "present": list(range(components)),
+            "applicant_name": "Ka Huệ",
+            "applicant_id_number": f"068{random.randrange(1, 10**9):09d}",
+            "applicant_phone": phone,
+            "channel": random.choice(["truc_tiep", "truc_tiep", "truc_tuyen_ho_tro", "luu_dong"]),
+        }
+        # One key per dossier, not per request: the retry is the same dossier and must not register it twice.
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        path = "/api/servicedesk/dossiers"
+        body = self._post(path, "POST /api/servicedesk/dossiers (intake)", payload, headers)
+        if body is None and self.unanswered:
+            body = self._post(path, "POST /api/servicedesk/dossiers (intake retry)", payload, headers)
         if body and body.get("code"):
             _record("dossier", body["code"])
             with _lock:

@@ -4,21 +4,24 @@ named transitions, and the Decision 766 KPIs in the same shape as `civicdesk kpi
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from civicdesk.core import audit
 from civicdesk.geo.models import Commune, Province
 from civicdesk.handbook.models import Field as HandbookField
 from civicdesk.handbook.models import Procedure
-from civicdesk.servicedesk import kpi, links, permissions, scorecard, services
+from civicdesk.servicedesk import conf, kpi, links, permissions, scorecard, services
 from civicdesk.servicedesk.models import Channel, Dossier
 
 from .base import Paging, answers, error
 
 router = Router(tags=["servicedesk"])
+# The answer to a retry with an idempotency key (Stripe's name for it; the IETF draft names none).
+REPLAYED = "Idempotent-Replayed"
 
 
 class DossierOut(Schema):
@@ -163,40 +166,74 @@ def get_dossier(request, code: str):
     return _out(request, get_object_or_404(_scoped(request), code=code), detail=True)
 
 
+IDEMPOTENCY_KEY_DOC = (
+    "Khóa chống gửi trùng (tùy chọn): 1–100 ký tự ASCII in được, ví dụ một UUID mới cho mỗi hồ sơ. Gửi lại đúng "
+    "yêu cầu với cùng khóa (sau khi mất câu trả lời) thì nhận lại hồ sơ đã tiếp nhận, mã 201 và header "
+    "Idempotent-Replayed: true, không tạo hồ sơ mới; cùng khóa với nội dung khác: 422 idempotency_key_reused. "
+    "Khóa riêng cho từng người dùng, giữ %(days)s ngày."
+)
+
+
 @router.post("/dossiers", response=answers({201: DossierOut}, 400, 403, 404, 422))
-def create_dossier(request, payload: DossierIn):
-    """Check the components and register; missing required components answer 422 `incomplete`."""
+def create_dossier(
+    request,
+    response: HttpResponse,
+    payload: DossierIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description=IDEMPOTENCY_KEY_DOC % {"days": conf.DEFAULTS["SERVICEDESK_IDEMPOTENCY_DAYS"]},
+        example="5f0c1e0a-7b7e-4c8e-9a51-2f6d3c1b9e42",
+    ),  # no max_length here: the service checks the key and says what is wrong with it in Vietnamese
+):
+    """Check the components and register; missing required components answer 422 `incomplete`.
+
+    With an `Idempotency-Key`, a retry of the same request answers what the first one did (the dossier, 201, or the
+    same `incomplete` refusal) with `Idempotent-Replayed: true` and registers nothing."""
     user = request.user
     if not permissions.can_receive(user, user.commune_id):
         raise PermissionDenied(
             _("Chỉ cán bộ, tình nguyện viên hoặc tổ lưu động của xã được tiếp nhận hồ sơ.")
         )
+    if idempotency_key is not None:
+        services.clean_idempotency_key(idempotency_key)  # a malformed header before anything the body names
     procedure = get_object_or_404(
         Procedure.objects.exclude(status=Procedure.Status.ARCHIVED), code=payload.procedure_code
     )
-    result = services.receive_dossier(
-        user,
-        commune=user.commune,
-        procedure=procedure,
-        present=payload.present,
-        applicant_name=payload.applicant_name,
-        applicant_id_number=payload.applicant_id_number,
-        applicant_phone=payload.applicant_phone,
-        channel=payload.channel,
-        appointment_at=payload.appointment_at,
-        note=payload.note,
-        served_language=payload.served_language,
-        interpreter_used=payload.interpreter_used,
-        documents_digitised=payload.documents_digitised,
-    )
+    try:
+        outcome = services.receive_dossier_once(
+            user,
+            idempotency_key,
+            commune=user.commune,
+            procedure=procedure,
+            present=payload.present,
+            applicant_name=payload.applicant_name,
+            applicant_id_number=payload.applicant_id_number,
+            applicant_phone=payload.applicant_phone,
+            channel=payload.channel,
+            appointment_at=payload.appointment_at,
+            note=payload.note,
+            served_language=payload.served_language,
+            interpreter_used=payload.interpreter_used,
+            documents_digitised=payload.documents_digitised,
+        )
+    except services.IntakeKeyReused as reused:
+        details = {"dossier": reused.stored.dossier.code} if reused.stored.complete else None
+        return error(request, 422, "idempotency_key_reused", str(reused), details=details)
+    result, replayed = outcome.result, outcome.replayed
+    if replayed:
+        response[REPLAYED] = "true"
     if not result.complete:
-        return error(
+        answer = error(
             request,
             422,
             "incomplete",
             _("Hồ sơ chưa đủ thành phần bắt buộc; chưa tiếp nhận."),
             details={"missing": result.check.missing, "intake_check": result.check.pk},
         )
+        if replayed:
+            answer[REPLAYED] = "true"
+        return answer
     dossier = Dossier.objects.select_related("commune").get(pk=result.dossier.pk)
     return Status(201, _out(request, dossier, detail=True))
 

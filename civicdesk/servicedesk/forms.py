@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 from django import forms
@@ -61,6 +62,15 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
         required=False,
         help_text=_("Chỉ khi người dân nộp trực tuyến có hỗ trợ tại Trung tâm: ai đã giúp."),
     )
+    # One-time token of this filling-in of the form (`services.receive_dossier_once`): a double click or the browser
+    # sending the form again registers one dossier. Not required: a page opened before the token existed still
+    # registers (without that protection) rather than losing what the officer typed.
+    submission = forms.UUIDField(
+        label=_("Mã lượt gửi biểu mẫu"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Mã lượt gửi biểu mẫu không hợp lệ; hãy bấm tiếp nhận lại.")},
+    )
 
     # The language fields sit with the applicant's (the error summary lists the fields in this order).
     field_order = [
@@ -93,6 +103,13 @@ class IntakeForm(LanguageAccessMixin, forms.Form):
             del self.fields["appointment_at"]
         else:
             self.fields["appointment_at"].required = True
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
+
+    def renew_submission(self):
+        """A new token for the form shown again, so that its next submission counts as a new one."""
+        self.data = self.data.copy()
+        self.data["submission"] = str(uuid.uuid4())
 
     # The service checks these again; checking them here names every mistake in one round, not the appointment
     # first and the CCCD on the next submission.

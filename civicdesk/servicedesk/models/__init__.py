@@ -15,6 +15,7 @@ from .dossier import (
     normalise_phone,
     validate_cccd,
 )
+from .idempotency import IntakeKey
 from .scorecard import ScorecardReport, ScorecardTarget
 from .stats import CommuneDayFieldStat, CommuneDayStat, CommuneMonthStat
 from .survey import SurveyReason, SurveyResponse
@@ -34,6 +35,7 @@ __all__ = [
     "DossierEvent",
     "DueSource",
     "IntakeCheck",
+    "IntakeKey",
     "ScorecardReport",
     "ScorecardTarget",
     "Status",

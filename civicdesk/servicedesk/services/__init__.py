@@ -4,6 +4,13 @@ Views, the API, management commands, jobs and the demo loader call these functio
 """
 
 from .digitisation import record_digitisation
+from .idempotency import (
+    IntakeKeyReused,
+    IntakeOnce,
+    clean_idempotency_key,
+    purge_intake_keys,
+    receive_dossier_once,
+)
 from .importer import ImportResult, import_dossiers, start_import
 from .intake import IntakeResult, checklist_for, processing_days_for, receive_dossier
 from .language import set_language_service
@@ -27,18 +34,23 @@ from .transitions import (
 __all__ = [
     "ACTIONS",
     "ImportResult",
+    "IntakeKeyReused",
+    "IntakeOnce",
     "IntakeResult",
     "allowed_actions",
     "bulk_load",
     "can_set_targets",
     "checklist_for",
+    "clean_idempotency_key",
     "import_dossiers",
     "mark_done",
     "processing_days_for",
+    "purge_intake_keys",
     "rate_centre",
     "rate_dossier",
     "rebuild_all_stats",
     "receive_dossier",
+    "receive_dossier_once",
     "record_delay",
     "record_digitisation",
     "refresh_stats",

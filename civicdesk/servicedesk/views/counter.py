@@ -105,6 +105,48 @@ def _received_message(dossier, due):
     return message
 
 
+def _after_intake(request, outcome, due):
+    """The dossier's page (registered) or the printable supplement request (incomplete), with what happened."""
+    result = outcome.result
+    if result.complete:
+        if outcome.replayed:
+            messages.info(
+                request,
+                _(
+                    "Biểu mẫu này đã được gửi trước đó: hồ sơ %(code)s đã được tiếp nhận, không tạo thêm hồ sơ mới."
+                )
+                % {"code": result.dossier.code},
+            )
+        else:
+            messages.success(request, _received_message(result.dossier, due))
+        return redirect("servicedesk:dossier", code=result.dossier.code)
+    if outcome.replayed:
+        messages.info(
+            request,
+            _(
+                "Biểu mẫu này đã được gửi trước đó: hồ sơ chưa đầy đủ nên chưa tiếp nhận. In phiếu hướng dẫn bổ sung "
+                "cho người dân."
+            ),
+        )
+    else:
+        messages.warning(
+            request, _("Hồ sơ chưa đầy đủ nên chưa tiếp nhận. In phiếu hướng dẫn bổ sung cho người dân.")
+        )
+    return redirect("servicedesk:intake_check", pk=result.check.pk)
+
+
+def _reused_message(stored):
+    """The form's token was sent before with other content (the officer went back and changed it)."""
+    if stored.complete:
+        before = _("lần gửi đó đã tiếp nhận hồ sơ %(code)s") % {"code": stored.dossier.code}
+    else:
+        before = _("lần gửi đó chưa tiếp nhận vì hồ sơ chưa đầy đủ")
+    return _(
+        "Biểu mẫu này đã được gửi trước đó với nội dung khác (%(before)s); lần này chưa tiếp nhận. Kiểm tra lại rồi "
+        "bấm “Kiểm tra và tiếp nhận” nếu đây là một hồ sơ mới."
+    ) % {"before": before}
+
+
 @login_required
 def receive(request):
     """GET: find and pick a procedure (and its checklist form); POST: run the check and register or refuse.
@@ -158,9 +200,11 @@ def receive(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            token = data["submission"]
             try:
-                result = services.receive_dossier(
+                outcome = services.receive_dossier_once(
                     user,
+                    token and str(token),
                     commune=user.commune,
                     procedure=procedure,
                     present=data["components"],
@@ -177,15 +221,13 @@ def receive(request):
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            except services.IntakeKeyReused as reused:
+                form.add_error(None, _reused_message(reused.stored))
+                form.renew_submission()
             else:
-                if result.complete:
-                    messages.success(request, _received_message(result.dossier, due))
-                    return redirect("servicedesk:dossier", code=result.dossier.code)
-                messages.warning(
-                    request,
-                    _("Hồ sơ chưa đầy đủ nên chưa tiếp nhận. In phiếu hướng dẫn bổ sung cho người dân."),
-                )
-                return redirect("servicedesk:intake_check", pk=result.check.pk)
+                return _after_intake(request, outcome, due)
+        elif "submission" in form.errors:
+            form.renew_submission()
         status = 400
     context.update(
         {
