@@ -105,25 +105,24 @@ def _unseen():
 
 @pytest.mark.clock_free
 def test_what_holds_on_the_unseen_splits(demo):
-    """Measured once on the frozen engine (docs/benchmarks/assistant.md, sixth round: fresh19 and fresh20, written
+    """Measured once on the frozen engine (docs/benchmarks/assistant.md, seventh round: fresh21 and fresh22, written
     from the digest of the 223 records by two new writers); these guard against regressions."""
     for name, split in _unseen():
         assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
-        # fresh19 / fresh20 as measured: answered or clarified 0.992 on both; right first 112/120 = 0.933 and
-        # 117/120 = 0.975; out of scope refused 37/40 = 0.925 on both; p95 8.2 / 8.4 ms.
-        assert split["answered_rate_in_scope"] >= 0.99, name  # answered or clarified
-        assert split["right_first_rate"] >= 0.93, name
-        assert split["oos_rejection"] >= 0.925, name
+        # fresh21 / fresh22 as measured: answered or clarified 0.975 and 0.975; right first 112/120 = 0.933 and
+        # 112/119 = 0.941; out of scope refused 38/40 = 0.95 on both; p95 12.6 / 11.6 ms.
+        assert split["answered_rate_in_scope"] >= 0.974, name  # answered or clarified (116/119 = 0.9748)
+        assert split["right_first_rate"] >= 0.933, name
+        assert split["oos_rejection"] >= 0.95, name
     measured = dict(_unseen())
-    assert measured["fresh20"]["right_first_rate"] >= 0.975
+    assert measured["fresh21"]["wrong_answer_rate"] <= 0.02  # 2 / 119 = 1.7 %
 
 
 @pytest.mark.clock_free
 @pytest.mark.xfail(
     strict=True,
-    reason="Not met yet (issue 12 stays open): out of scope refused 37/40 = 0.925 on fresh19 and fresh20 (target 0.95); "
-    "wrong answers 4/122 = 3.3 % and 3/122 = 2.5 % of answers (target 2 %); right first 0.933 on fresh19 (target "
-    "0.95); docs/benchmarks/assistant.md.",
+    reason="Not met yet (issue 12 stays open): right record first 112/120 = 0.933 on fresh21 and 112/119 = 0.941 on "
+    "fresh22 (target 0.95); wrong answers 4/118 = 3.4 % of answers on fresh22 (target 2 %); docs/benchmarks/assistant.md.",
 )
 def test_issue_12_targets_on_the_unseen_splits(demo):
     for name, split in _unseen():
