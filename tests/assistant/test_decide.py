@@ -122,3 +122,17 @@ def test_the_wrong_answer_rate_is_reported_over_answers_and_over_all_questions()
     assert metrics["wrong_answer_rate_all"] == round(2 / 6, 4)
     assert metrics["right_first_rate"] == 0.25 and metrics["right_answer_or_choice_rate"] == 0.5
     assert metrics["clarifications"] == 1 and metrics["oos_rejection"] == 0.5
+
+
+def test_a_question_that_is_the_first_records_title_is_answered_not_clarified():
+    """The hotline's answers become FAQs: asking an FAQ's question as it is published answers from it (issue 5)."""
+    from civicdesk.assistant.engine.doc import Doc
+
+    question = "Trẻ sinh tại nhà không có giấy chứng sinh thì đăng ký khai sinh bằng giấy tờ gì?"
+    answer = "Thay giấy chứng sinh bằng văn bản của người làm chứng xác nhận việc sinh."
+    faq = Doc(id="faq:hoi-moi", kind="faq", title=question, url="/handbook/faqs/hoi-moi/", text=f"{question}\n{answer}",
+              summary=answer)  # fmt: skip
+    index = Index.build([*examples.attach(seed_docs(), examples.shipped_examples()), faq])
+    assert index.is_title(question.upper().rstrip("?"), faq) and not index.is_title("đăng ký khai sinh", faq)
+    response = respond(question, use_llm=False, index=index)
+    assert response.mode == "answer" and response.sources[0]["id"] == "faq:hoi-moi"

@@ -194,6 +194,8 @@ def decide(index, analysis, ranked, model=None, min_confidence=None):
     if probability < (model.scope.threshold if min_confidence is None else min_confidence):
         return Decision("refuse", probability)
     top1 = model.top1.probability(values)
-    if top1 >= model.top1.threshold or len(ranked) == 1:
+    # A question that is the first record's title asks for it by name (an FAQ's own question typed as published —
+    # the hotline's answers become FAQs — or "Đăng ký tạm trú" alone): answered, never "which one do you mean".
+    if top1 >= model.top1.threshold or len(ranked) == 1 or index.is_title(analysis.text, ranked[0].doc):
         return Decision("answer", probability, top1)
     return Decision("clarify", probability, top1, choices_for(ranked))

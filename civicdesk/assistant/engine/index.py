@@ -283,6 +283,12 @@ class Index:
         hits = max((len(query & e) for e in examples), default=0) / len(query)
         return len(query & title) / len(query), similarity, hits
 
+    def is_title(self, text, doc):
+        """Is the question the record's title itself (the same folded syllables and bigrams: accents, case and
+        punctuation aside)? An FAQ's question typed as it is published, or "Đăng ký tạm trú" typed alone."""
+        query = {t for t in _terms(text) if not t.startswith("a:")}
+        return bool(query) and query == {t for t in _terms(doc.title) if not t.startswith("a:")}
+
     def outside_sim(self, text):
         """The best Jaccard similarity (folded syllables and bigrams) of a question with one of the questions known
         to be out of scope: `self.outside` when set (the evaluation sets each split's), else the package's
