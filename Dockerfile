@@ -1,6 +1,8 @@
 # CivicDesk app image: the web process (gunicorn, the default command) and the worker (`civicdesk worker`).
 # docs/deploy/scale-out.md: `docker compose up` runs PostgreSQL, Redis, two app servers, the worker and nginx.
-# Not built in CI or on the project's machine (no Docker daemon there): build and try it before relying on it.
+# Built and run with podman 4.3 on the project's machine on 2026-12-07 (docs/deploy/scale-out.md, "Containers"),
+# on a Debian-bookworm stand-in for python:3.11-slim (no Docker Hub there); not built in CI. Build it with podman
+# using `--format docker`; podman's default OCI format drops the HEALTHCHECK.
 
 # Build stage: the exact versions and hashes of requirements.lock (as `make install`), then the package itself.
 FROM python:3.11-slim AS build
@@ -29,9 +31,14 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=civicdesk:civicdesk /app/var /app/var
 COPY docs/deploy/gunicorn.conf.py /app/gunicorn.conf.py
-RUN mkdir -p /app/media /app/var/assistant && chown -R civicdesk:civicdesk /app/media /app/var
+# gunicorn (25.1+) opens its control socket in $HOME/.gunicorn (HOME is /app, owned by root): give it a directory
+# of its own, or every start logs "Control server error: Permission denied: '/app/.gunicorn'".
+RUN mkdir -p /app/media /app/var/assistant /app/.gunicorn \
+    && chown -R civicdesk:civicdesk /app/media /app/var /app/.gunicorn
 USER civicdesk
 EXPOSE 8000
+# The port gunicorn listens on (GUNICORN_BIND, 0.0.0.0:8000 unless overridden), not a fixed 8000.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
+    CMD python -c "import os, urllib.request; h, _, p = os.environ.get('GUNICORN_BIND', '0.0.0.0:8000').rpartition(':'); \
+h = '127.0.0.1' if h in ('', '0.0.0.0', '[::]') else h; urllib.request.urlopen(f'http://{h}:{p}/healthz', timeout=4)"
 CMD ["gunicorn", "-c", "/app/gunicorn.conf.py", "civicdesk.wsgi"]
