@@ -57,39 +57,54 @@ TOP1_FEATURES = (
 THIRD_CHOICE_SHARE = 0.5
 
 
+def evidence(index, analysis, doc):
+    """How one record covers and resembles the question — the features the decision (for the first record) and the
+    reranker (`rerank.py`, for each of the best five) share. Kept on `analysis` per index and record: the reranker
+    computes it for the record it puts first, and the decision reads it again."""
+    cache = analysis.__dict__.setdefault("_evidence", {})
+    key = (id(index), doc.id)
+    if key not in cache:
+        cov = index.coverage(analysis, doc)
+        total = cov.total or 1.0
+        concept_cov = cov.concept_share
+        title_share, example_sim, example_hits = index.resemblance(analysis.text, doc)
+        cache[key] = {
+            "coverage": cov.blended,
+            "concept_cov": concept_cov,
+            "count_cov": cov.covered_count / cov.count if cov.count else 0.0,
+            "bigram_cov": cov.bigram_hits / cov.bigrams if cov.bigrams else concept_cov,
+            "lexicon_cov": cov.lexicon_covered / total,
+            "unknown_share": cov.unknown / total,
+            "field_cov": cov.in_title / total,
+            "concepts": math.log1p(cov.count),
+            "bigram_hits": math.log1p(cov.bigram_hits),
+            "title_share": title_share,
+            "example_sim": example_sim,
+            "example_hits": example_hits,
+        }
+    return cache[key]
+
+
 def features(index, analysis, ranked):
     """The decision features of a ranked list (best record first) as a dict (`TOP1_FEATURES` order); an empty
     ranking gives all zeros."""
     if not ranked:
         return dict.fromkeys(TOP1_FEATURES, 0.0)
-    cov = index.coverage(analysis, ranked[0].doc)
     s1 = ranked[0].score
     s2 = ranked[1].score if len(ranked) > 1 else 0.0
     s3 = ranked[2].score if len(ranked) > 2 else 0.0
-    total = cov.total or 1.0
-    concept_cov = cov.concept_share
-    title_share, example_sim, example_hits = index.resemblance(analysis.text, ranked[0].doc)
-    return {
-        "coverage": cov.blended,
-        "concept_cov": concept_cov,
-        "count_cov": cov.covered_count / cov.count if cov.count else 0.0,
-        "bigram_cov": cov.bigram_hits / cov.bigrams if cov.bigrams else concept_cov,
-        "lexicon_cov": cov.lexicon_covered / total,
-        "unknown_share": cov.unknown / total,
-        "field_cov": cov.in_title / total,
+    values = evidence(index, analysis, ranked[0].doc)
+    values = {
+        **values,
         "margin": (s1 - s2) / s1 if s1 > 0 else 0.0,
         "score": math.log1p(max(s1, 0.0) / index.max_idf),
-        "concepts": math.log1p(cov.count),
         "function_share": analysis.function_words / max(len(analysis.tokens), 1),
-        "bigram_hits": math.log1p(cov.bigram_hits),
-        "title_share": title_share,
-        "example_sim": example_sim,
-        "example_hits": example_hits,
         "outside_sim": index.outside_sim(analysis.text),
         "second_share": s2 / s1 if s1 > 0 else 0.0,
         "third_share": s3 / s1 if s1 > 0 else 0.0,
         "same_kind": 1.0 if len(ranked) > 1 and ranked[0].doc.kind == ranked[1].doc.kind else 0.0,
     }
+    return {name: values[name] for name in TOP1_FEATURES}
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,12 @@ class Trees:
     trees: tuple
     threshold: "float | None"
 
+    @classmethod
+    def grown(cls, names, init, learning_rate, forest, threshold=None):
+        """From fitted trees as lists of node lists (`calibrate.fit_trees`, or `calibration.json`)."""
+        trees = tuple(tuple(tuple(node) for node in nodes) for nodes in forest)
+        return cls(tuple(names), float(init), float(learning_rate), trees, threshold)
+
     def probability(self, values):
         row = [values[name] for name in self.names]
         z = self.init
@@ -135,10 +156,9 @@ def _model(data, names):
     if tuple(data["features"]) != names:
         raise ValueError("calibration.json was fitted on other features: run `civicdesk assistant calibrate`")
     if data.get("kind") == "trees":
-        trees = tuple(tuple(tuple(node) for node in nodes) for nodes in data["trees"])
         threshold = data.get("threshold")  # none for the reranker (rerank.py), which only orders
-        return Trees(names, float(data["init"]), float(data["learning_rate"]), trees,
-                     None if threshold is None else float(threshold))  # fmt: skip
+        return Trees.grown(names, data["init"], data["learning_rate"], data["trees"],
+                           None if threshold is None else float(threshold))  # fmt: skip
     return Model(names, tuple(data["weights"]), float(data["intercept"]), tuple(data["mean"]),
                  tuple(data["scale"]), float(data["threshold"]))  # fmt: skip
 

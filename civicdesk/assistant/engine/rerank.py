@@ -16,14 +16,14 @@ import json
 import math
 from functools import lru_cache
 
-from .decide import CALIBRATION_PATH, _model
+from .decide import CALIBRATION_PATH, _model, evidence
 
 CANDIDATES = 5
 FEATURES = (
     "rank",  # the lexical rank, 0 for the best
     "score_share",  # the record's lexical score over the best one's
     "score",  # log(1 + score / max idf)
-    "coverage",  # the blended concept and bigram coverage (as in `decide.FEATURES`), for this record
+    "coverage",  # this record's coverage of the question and resemblance to it (`decide.evidence`), down to "faq"
     "concept_cov",
     "count_cov",
     "bigram_cov",
@@ -44,27 +44,17 @@ def candidate_features(index, analysis, ranked):
     rows = []
     best = ranked[0].score if ranked else 0.0
     for position, candidate in enumerate(ranked[:CANDIDATES]):
-        cov = index.coverage(analysis, candidate.doc)
-        total = cov.total or 1.0
-        title_share, example_sim, example_hits = index.resemblance(analysis.text, candidate.doc)
-        rows.append({
+        row = {
+            **evidence(index, analysis, candidate.doc),
             "rank": float(position),
             "score_share": candidate.score / best if best > 0 else 0.0,
             "score": math.log1p(max(candidate.score, 0.0) / index.max_idf),
-            "coverage": cov.blended,
-            "concept_cov": cov.concept_share,
-            "count_cov": cov.covered_count / cov.count if cov.count else 0.0,
-            "bigram_cov": cov.bigram_hits / cov.bigrams if cov.bigrams else cov.concept_share,
-            "lexicon_cov": cov.lexicon_covered / total,
-            "field_cov": cov.in_title / total,
-            "title_share": title_share,
-            "example_sim": example_sim,
-            "example_hits": example_hits,
             "procedure": 1.0 if candidate.doc.kind == "procedure" else 0.0,
             "guide": 1.0 if candidate.doc.kind == "guide" else 0.0,
             "faq": 1.0 if candidate.doc.kind == "faq" else 0.0,
             "examples": math.log1p(len(candidate.doc.examples)),
-        })  # fmt: skip
+        }
+        rows.append({name: row[name] for name in FEATURES})
     return rows
 
 
