@@ -71,7 +71,7 @@ CLARIFY_VALUE = 0.9
 TRAIN_SPLITS = (
     "dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
     "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
-    "fresh19", "fresh20", "fresh21", "fresh22", "cov20", "cov20b", "cov20c",
+    "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "cov20", "cov20b", "cov20c",
 )  # fmt: skip
 
 
