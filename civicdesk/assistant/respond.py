@@ -14,6 +14,12 @@ from .engine.decide import decide
 from .store import get_index
 
 SOURCES_SHOWN = 3
+# What the assistant answers, said when a question is refused as off topic (and on the page under every refusal
+# that found nothing near).
+SCOPE_HINT = gettext_lazy(
+    "Trợ lý chỉ trả lời từ cẩm nang: thủ tục hành chính, nghiệp vụ của xã, phường và các hệ thống số (VNeID, Cổng "
+    "Dịch vụ công, chữ ký số)."
+)
 KIND_LABELS = {
     "procedure": gettext_lazy("Thủ tục"),
     "guide": gettext_lazy("Hướng dẫn"),
@@ -80,7 +86,7 @@ def respond(question, *, use_llm=True, index=None):
     analysis, ranked = index.rank(question, limit=10) if question else (None, [])
     decision = decide(index, analysis, ranked, min_confidence=conf.min_confidence())
     sources = [_source(r) for r in ranked[:SOURCES_SHOWN]]
-    topic = ranked[0].doc.topic if ranked else ""
+    topic = ranked[0].doc.topic if ranked and not decision.off_topic else ""
     response = Response(question, decision.answered, "", sources, 0, confidence=round(decision.confidence, 3),
                         topic=topic, index_version=index.version, mode=decision.mode)  # fmt: skip
     if decision.mode == "clarify":
@@ -93,9 +99,13 @@ def respond(question, *, use_llm=True, index=None):
         if use_llm and llm.enabled():
             _phrase(response, question, [r.doc for r in ranked[:SOURCES_SHOWN]])
     else:
-        response.sources = [s for s in sources if s["score"] > 0]
+        # Off topic (small talk, weather, prices…): the records nearest it would only mislead; say what the
+        # assistant is for instead.
+        response.sources = [] if decision.off_topic else [s for s in sources if s["score"] > 0]
         response.answer = _("Không tìm thấy câu trả lời trong cẩm nang.")
-        if response.sources:
+        if decision.off_topic:
+            response.answer += " " + str(SCOPE_HINT)
+        elif response.sources:
             response.answer += " " + _("Các mục gần nhất: %(titles)s.") % {
                 "titles": "; ".join(s["title"] for s in response.sources)
             }

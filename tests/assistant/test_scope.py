@@ -68,3 +68,28 @@ def test_salary_tax_traffic_and_travel_are_cues():
     assert cues_in(_tokens("bị phạt nguội vượt đèn đỏ thì nộp ở đâu"))
     assert cues_in(_tokens("làm hộ chiếu đi du lịch"))
     assert not cues_in(_tokens("đăng ký thuế cho hộ kinh doanh"))
+
+
+def test_small_talk_is_refused_as_off_topic_without_misleading_records():
+    from civicdesk.assistant.corpus import seed_docs
+    from civicdesk.assistant.engine.index import Index
+    from civicdesk.assistant.respond import SCOPE_HINT, respond
+
+    index = Index.build(seed_docs())
+    for question in ("chào bạn, bạn tên gì vậy", "are you a robot?", "mới chia tay người yêu buồn quá"):
+        response = respond(question, use_llm=False, index=index)
+        assert response.mode == "refuse", question
+        assert response.sources == [] and response.topic == "", question
+        assert str(SCOPE_HINT) in response.answer, question
+    # A greeting in front of a real question changes nothing; a question merely refused keeps its nearest records.
+    greeted = respond("Chào bạn, cho mình hỏi làm giấy khai sinh cho con cần gì", use_llm=False, index=index)
+    assert greeted.answered and greeted.sources[0]["id"] == "procedure:HT-001"
+    near = respond("đăng ký tàu cá ở đâu", use_llm=False, index=index)  # no cue: public business, no record
+    assert near.mode == "refuse" and near.sources and "Các mục gần nhất" in near.answer
+    assert str(SCOPE_HINT) not in near.answer
+
+
+def test_divorce_is_court_business_unless_a_record_speaks_of_it():
+    assert cues_in(_tokens("vợ chồng muốn ly hôn thuận tình nộp đơn ở đâu"))
+    recording = _doc("procedure:HT-016", "Ghi vào Sổ hộ tịch việc ly hôn đã được giải quyết ở nước ngoài")
+    assert not unsupported_cues(_tokens("ghi vào sổ việc ly hôn ở nước ngoài"), recording)

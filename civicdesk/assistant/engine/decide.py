@@ -187,6 +187,8 @@ class Decision:
     confidence: float  # the scope probability (after out-of-domain cues)
     top1: float = 0.0  # the probability that the first record is the one asked about
     choices: int = 0  # records offered when clarifying
+    off_topic: bool = False  # refused under an out-of-domain cue the best record does not speak of (small talk,
+    # weather, prices…): the records nearest it are no lead worth showing
 
     @property
     def answered(self):
@@ -209,10 +211,11 @@ def decide(index, analysis, ranked, model=None, min_confidence=None):
     model = model or get_model()
     values = features(index, analysis, ranked)
     probability = model.scope.probability(values)
-    if unsupported_cues(analysis.tokens, ranked[0].doc):
+    off_topic = bool(unsupported_cues(analysis.tokens, ranked[0].doc))
+    if off_topic:
         probability *= OUT_OF_DOMAIN_FACTOR
     if probability < (model.scope.threshold if min_confidence is None else min_confidence):
-        return Decision("refuse", probability)
+        return Decision("refuse", probability, off_topic=off_topic)
     top1 = model.top1.probability(values)
     # A question that is the first record's title asks for it by name (an FAQ's own question typed as published —
     # the hotline's answers become FAQs — or "Đăng ký tạm trú" alone): answered, never "which one do you mean".
