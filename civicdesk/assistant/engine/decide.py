@@ -187,8 +187,9 @@ class Decision:
     confidence: float  # the scope probability (after out-of-domain cues)
     top1: float = 0.0  # the probability that the first record is the one asked about
     choices: int = 0  # records offered when clarifying
-    off_topic: bool = False  # refused under an out-of-domain cue the best record does not speak of (small talk,
-    # weather, prices…): the records nearest it are no lead worth showing
+    # Refused under an out-of-domain cue the best record does not speak of (small talk, weather, prices…): the
+    # records nearest it are no lead worth showing.
+    off_topic: bool = False
 
     @property
     def answered(self):
