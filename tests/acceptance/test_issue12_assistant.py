@@ -105,26 +105,27 @@ def _unseen():
 
 @pytest.mark.clock_free
 def test_what_holds_on_the_unseen_splits(demo):
-    """Measured once on the frozen engine (docs/benchmarks/assistant.md, eighth round: fresh23 and fresh24, written
+    """Measured once on the frozen engine (docs/benchmarks/assistant.md, ninth round: fresh25 and fresh26, written
     from the digest of the 223 records by two new writers); these guard against regressions."""
     for name, split in _unseen():
         assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
-        # fresh23 / fresh24 as measured: answered or clarified 1.0 and 0.992; right first 116/120 = 0.967 and
-        # 119/120 = 0.992; out of scope refused 37/40 = 0.925 and 39/40 = 0.975; p95 10.8 / 10.9 ms.
+        # fresh25 / fresh26 as measured: answered or clarified 0.992 on both; right first 116/120 = 0.967 and
+        # 117/120 = 0.975; out of scope refused 40/40 and 37/40 = 0.925; p95 15.7 / 29.0 ms (load 2-3).
         assert split["answered_rate_in_scope"] >= 0.99, name  # answered or clarified (119/120 = 0.9917)
         assert split["right_first_rate"] >= 0.966, name
         assert split["oos_rejection"] >= 0.925, name
     measured = dict(_unseen())
-    assert measured["fresh24"]["wrong_answer_rate"] <= 0.02  # 1 / 120 = 0.8 %
-    assert measured["fresh24"]["oos_rejection"] >= 0.95  # 39 / 40
+    assert measured["fresh25"]["wrong_answer_rate"] <= 0.02  # 1 / 119 = 0.8 %
+    assert measured["fresh25"]["oos_rejection"] >= 0.95  # 40 / 40
+    assert measured["fresh26"]["wrong_answer_rate"] <= 0.025  # 3 / 122 = 2.5 %
 
 
 @pytest.mark.clock_free
 @pytest.mark.xfail(
     strict=True,
-    reason="Not met yet (issue 12 stays open): met on fresh24 (right first 0.992, wrong 0.8 %, out of scope refused "
-    "0.975) but not on fresh23: out of scope refused 37/40 = 0.925 (target 0.95), wrong answers 4/123 = 3.3 % of "
-    "answers (target 2 %); right first 0.967 met; docs/benchmarks/assistant.md.",
+    reason="Not met yet (issue 12 stays open): met on fresh25 (right first 0.967, wrong 0.8 %, out of scope refused "
+    "1.0) but not on fresh26: out of scope refused 37/40 = 0.925 (target 0.95), wrong answers 3/122 = 2.5 % of "
+    "answers (target 2 %); right first 0.975 met; docs/benchmarks/assistant.md.",
 )
 def test_issue_12_targets_on_the_unseen_splits(demo):
     for name, split in _unseen():
