@@ -62,8 +62,13 @@ FOLDS = 5
 # Margins below the product targets (out-of-scope refused ≥ 0.95, wrong answers ≤ 2 % of answers): on each new
 # writer's questions the rates have come out worse than out of fold (docs/benchmarks/assistant.md); fresh12's
 # refusal came out at the target itself, so the out-of-scope margin is 0.97 since issue 12's third round (0.96 before).
-MIN_OOS_REJECTION = 0.97
-MAX_WRONG_RATE = 0.015
+# Tenth round: 0.975 and 1.25 % (were 0.97 and 1.5 %). Over the twelve splits of rounds four to nine, new writers
+# came out *above* out of fold on right first (mean 0.955 against 0.946) but below it on out-of-scope refusal (0.948
+# against 0.97) and above it on wrong answers (2.3 % against 1.4 %): the margins spend some right first where the
+# targets have been missed. Out of fold over 4,948 questions: right first 0.9515 → 0.9502, refused 0.973 → 0.976,
+# wrong 1.49 % → 1.23 %; tighter still (wrong ≤ 1.1 %) costs right first 0.950 → 0.938.
+MIN_OOS_REJECTION = 0.975
+MAX_WRONG_RATE = 0.0125
 # A right short choice is worth a little less than a right answer (one more click), far more than "not found"; issue
 # 12 counts a choice with the right record first as a success, so the choice is valued close to an answer (0.8 before).
 CLARIFY_VALUE = 0.9
@@ -71,7 +76,8 @@ CLARIFY_VALUE = 0.9
 TRAIN_SPLITS = (
     "dev", "dev2", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
     "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
-    "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "cov20", "cov20b", "cov20c",
+    "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "cov20", "cov20b",
+    "cov20c",
 )  # fmt: skip
 
 
