@@ -93,3 +93,11 @@ def test_divorce_is_court_business_unless_a_record_speaks_of_it():
     assert cues_in(_tokens("vợ chồng muốn ly hôn thuận tình nộp đơn ở đâu"))
     recording = _doc("procedure:HT-016", "Ghi vào Sổ hộ tịch việc ly hôn đã được giải quyết ở nước ngoài")
     assert not unsupported_cues(_tokens("ghi vào sổ việc ly hôn ở nước ngoài"), recording)
+
+
+def test_an_english_cue_matches_its_plural_and_a_repair_shop_is_no_repair_question():
+    assert cues_in(_tokens("where do we renew our temporary residence cards"))
+    assert cues_in(_tokens("renew my temporary residence card"))
+    assert not cues_in(_tokens("tiệm sửa xe của tôi dời địa điểm có phải đăng ký lại hộ kinh doanh"))
+    assert cues_in(_tokens("xe bị hư sửa ở đâu rẻ"))
+    assert cues_in(_tokens("lệ phí cấp phép chính xác là bao nhiêu tiền"))

@@ -29,8 +29,15 @@ def _cue_phrases():
     return frozenset(tuple(fold(t) for t in syllables(c)) for c in load_cues())
 
 
+def _singular(word):
+    """An English plural's singular ("cards" → "card"). No Vietnamese syllable ends in "s", so only foreign words
+    change; "ss" ("access") is left alone."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def cues_in(tokens):
-    """The out-of-domain cue phrases (folded syllable tuples) found in folded `tokens`."""
+    """The out-of-domain cue phrases (folded syllable tuples) found in folded `tokens`; an English cue's last word
+    matches its plural too ("temporary residence cards")."""
     phrases = _cue_phrases()
     longest = max(len(p) for p in phrases)
     found = []
@@ -39,6 +46,8 @@ def cues_in(tokens):
             key = tuple(tokens[i : i + length])
             if key in phrases:
                 found.append(key)
+            elif (singular := (*key[:-1], _singular(key[-1]))) != key and singular in phrases:
+                found.append(singular)
     return found
 
 
