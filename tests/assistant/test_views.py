@@ -139,3 +139,12 @@ def test_editors_start_a_rebuild_job_and_officers_cannot(handbook, alice, quan, 
 def test_home_has_the_question_box(handbook, alice, client_for):
     html = client_for(alice).get("/").content.decode()
     assert 'action="/assistant/"' in html and "Trợ lý" in html
+
+
+def test_small_talk_is_refused_with_what_the_assistant_answers_not_near_records(handbook, alice, client_for):
+    client = client_for(alice)
+    page = client.get(client.post(CHAT, {"q": "chào bạn, bạn tên gì vậy"})["Location"])
+    html = page.content.decode()
+    assert "Không tìm thấy câu trả lời trong cẩm nang." in html
+    assert "Trợ lý chỉ trả lời từ cẩm nang" in html
+    assert "Các mục gần nhất" not in html
