@@ -83,6 +83,7 @@ def test_the_shipped_model_was_fitted_on_the_training_splits_only():
     assert data["fitted"]["questions"] == len(train)
     assert not set(UNSEEN_SPLITS) & set(calibrate.TRAIN_SPLITS)
     assert 0 < data["threshold"] < 1 and 0 < data["top1"]["threshold"] < 1
+    assert data["threshold"] <= data["clarify_threshold"] < 1
 
 
 @pytest.mark.clock_free
@@ -99,6 +100,7 @@ def test_calibration_never_reads_the_unseen_split():
     )
     assert with_others["trees"] == train_only["trees"] and with_others["rerank"] == train_only["rerank"]
     assert with_others["threshold"] == train_only["threshold"]
+    assert with_others["clarify_threshold"] == train_only["clarify_threshold"]
     assert with_others["top1"] == train_only["top1"]
 
 
@@ -136,3 +138,55 @@ def test_a_question_that_is_the_first_records_title_is_answered_not_clarified():
     assert index.is_title(question.upper().rstrip("?"), faq) and not index.is_title("đăng ký khai sinh", faq)
     response = respond(question, use_llm=False, index=index)
     assert response.mode == "answer" and response.sources[0]["id"] == "faq:hoi-moi"
+
+
+def _calibration(clarify_threshold, answer_at=1.01):
+    """The shipped models with other thresholds: nothing refused for want of scope alone; by default no first record
+    sure enough to answer from."""
+    data = json.loads(decide.CALIBRATION_PATH.read_text(encoding="utf-8"))
+    data["threshold"], data["clarify_threshold"] = 0.0, clarify_threshold
+    if answer_at is not None:
+        data["top1"]["threshold"] = answer_at
+    return decide.model_from_dict(data)
+
+
+def test_a_choice_needs_the_scope_model_surer_than_a_refusal_does(index):
+    """Not sure which record, and not sure the handbook covers the question: "not found", not a choice of records."""
+    analysis, ranked = index.rank("giấy tờ xin cấp thẻ thường trú cho người nước ngoài", limit=10)
+    offered = decide.decide(index, analysis, ranked, model=_calibration(clarify_threshold=0.0))
+    assert offered.mode == "clarify" and offered.choices >= 2
+    refused = decide.decide(index, analysis, ranked, model=_calibration(clarify_threshold=1.0))
+    assert refused.mode == "refuse" and not refused.off_topic and refused.top1 == offered.top1
+    # The app's refusal threshold (ASSISTANT_MIN_CONFIDENCE) also holds for a choice when it is the higher one.
+    assert (
+        decide.decide(index, analysis, ranked, model=_calibration(0.0), min_confidence=1.0).mode == "refuse"
+    )
+
+
+def test_an_answer_does_not_need_the_clarification_threshold(index):
+    analysis, ranked = index.rank("làm giấy khai sinh cho con cần gì", limit=10)
+    assert decide.decide(index, analysis, ranked, model=_calibration(1.0, answer_at=None)).mode == "answer"
+
+
+def test_the_search_picks_a_clarification_threshold_that_turns_unsure_choices_into_refusals():
+    import numpy as np
+
+    # Six in scope, answered or offered; two out of scope that only a choice lets through, at a low scope probability.
+    scope = np.array([0.9, 0.9, 0.9, 0.8, 0.8, 0.6, 0.3, 0.3])
+    top1 = np.array([0.99, 0.99, 0.99, 0.5, 0.5, 0.5, 0.5, 0.5])
+    oos = np.array([False] * 6 + [True] * 2)
+    rank = np.array([1, 1, 1, 2, 1, 2, 99, 99])
+    offered = np.full(8, 2)
+    low = calibrate.outcomes(scope, top1, oos, rank, offered, 0.2, 0.9)
+    assert low["oos_rejection"] == 0.0 and low["wrong_answer_rate"] == 0.25
+    high = calibrate.outcomes(scope, top1, oos, rank, offered, 0.2, 0.9, 0.5)
+    assert (
+        high["oos_rejection"] == 1.0
+        and high["wrong_answer_rate"] == 0.0
+        and high["right_first_rate"] == 4 / 6
+    )
+    refuse_below, answer_at, clarify_from, rates = calibrate.choose_thresholds(
+        scope, top1, oos, rank, offered
+    )
+    assert refuse_below < 0.3 < clarify_from <= 0.6 and 0.5 < answer_at <= 0.99
+    assert rates["oos_rejection"] == 1.0 and rates["value"] > 0.9

@@ -8,7 +8,8 @@ Two small models over features of the question and of the best records, fitted b
   hotline button). Out-of-domain cues (`scope.py`) veto as before.
 - the **first-record model** (`TOP1_FEATURES`: the same evidence plus how close the runners-up score; logistic,
   `Model`): is the first record the one asked about? At or above its threshold the answer is composed from it; below, the assistant asks
-  "Có phải anh/chị hỏi về…" with the two or three closest records, each one click from its full answer.
+  "Có phải anh/chị hỏi về…" with the two or three closest records, each one click from its full answer — when the
+  scope model is sure enough for a choice (`clarify_threshold`, higher than the refusal threshold); else it refuses.
 
 An official prefers a correct answer, or a short choice, over "not found": the thresholds are set for that (see
 docs/assistant.md for the features, the fit and the numbers).
@@ -167,13 +168,21 @@ def _model(data, names):
 class Calibration:
     scope: "Trees | Model"  # threshold: refuse below
     top1: Model  # threshold: answer at or above, clarify below
+    # The scope probability a clarification needs (at least the scope threshold): below it, a question whose first
+    # record is not sure enough to answer is refused. A choice of two or three records is offered only when the
+    # handbook is clearly about the question; when it is not sure of either, "not found" (with the nearest records
+    # as leads and the hotline) is the honest reply.
+    clarify_threshold: float = 0.0
 
 
 def model_from_dict(data):
     """The calibration in `calibration.json` (the scope model at the top level, the first-record model in "top1")."""
     if "top1" not in data:
         raise ValueError("calibration.json has no first-record model: run `civicdesk assistant calibrate`")
-    return Calibration(_model(data, FEATURES), _model(data["top1"], TOP1_FEATURES))
+    scope = _model(data, FEATURES)
+    return Calibration(
+        scope, _model(data["top1"], TOP1_FEATURES), float(data.get("clarify_threshold", scope.threshold))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -206,7 +215,8 @@ def choices_for(ranked):
 def decide(index, analysis, ranked, model=None, min_confidence=None):
     """Answer, clarify or refuse (`Decision`), from the calibrated models and the out-of-domain cues.
 
-    `min_confidence`, when given (the app's ASSISTANT_MIN_CONFIDENCE), replaces the calibrated refusal threshold."""
+    `min_confidence`, when given (the app's ASSISTANT_MIN_CONFIDENCE), replaces the calibrated refusal threshold (a
+    clarification still needs the calibrated `clarify_threshold`, or `min_confidence` when that is higher)."""
     if not ranked or analysis is None or not analysis.concepts:
         return Decision("refuse", 0.0)
     model = model or get_model()
@@ -215,11 +225,14 @@ def decide(index, analysis, ranked, model=None, min_confidence=None):
     off_topic = bool(unsupported_cues(analysis.tokens, ranked[0].doc))
     if off_topic:
         probability *= OUT_OF_DOMAIN_FACTOR
-    if probability < (model.scope.threshold if min_confidence is None else min_confidence):
+    refuse_below = model.scope.threshold if min_confidence is None else min_confidence
+    if probability < refuse_below:
         return Decision("refuse", probability, off_topic=off_topic)
     top1 = model.top1.probability(values)
     # A question that is the first record's title asks for it by name (an FAQ's own question typed as published —
     # the hotline's answers become FAQs — or "Đăng ký tạm trú" alone): answered, never "which one do you mean".
     if top1 >= model.top1.threshold or len(ranked) == 1 or index.is_title(analysis.text, ranked[0].doc):
         return Decision("answer", probability, top1)
+    if probability < max(model.clarify_threshold, refuse_below):
+        return Decision("refuse", probability, top1)
     return Decision("clarify", probability, top1, choices_for(ranked))
