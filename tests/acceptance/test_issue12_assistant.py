@@ -105,25 +105,25 @@ def _unseen():
 
 @pytest.mark.clock_free
 def test_what_holds_on_the_unseen_splits(demo):
-    """Measured once on the frozen engine (docs/benchmarks/assistant.md, eleventh round: fresh29 and fresh30, written
+    """Measured once on the frozen engine (docs/benchmarks/assistant.md, twelfth round: fresh31 and fresh32, written
     from the digest of the 223 records by two new writers); these guard against regressions."""
     for name, split in _unseen():
         assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
-        # fresh29 / fresh30 as measured: answered or clarified 1.0 and 0.992; right first 115/119 = 0.966 and
-        # 114/120 = 0.950; out of scope refused 34/40 = 0.85 and 37/40 = 0.925; wrong 6/125 = 4.8 % and
-        # 5/122 = 4.1 %; p95 15.2 / 15.9 ms.
-        assert split["answered_rate_in_scope"] >= 0.99, name  # answered or clarified (119/120 = 0.9917)
+        # fresh31 / fresh32 as measured: answered or clarified 117/120 = 0.975 and 119/120 = 0.992; right first
+        # 115/120 = 0.958 and 117/120 = 0.975; out of scope refused 38/40 = 0.95 and 40/40; wrong 3/119 = 2.5 %
+        # and 1/119 = 0.8 %; p95 7.7 / 9.7 ms.
+        assert split["answered_rate_in_scope"] >= 0.975, name
         assert split["right_first_rate"] >= 0.95, name
-        assert split["oos_rejection"] >= 0.85, name
-        assert split["wrong_answer_rate"] <= 0.048, name
+        assert split["oos_rejection"] >= 0.95, name
+        assert split["wrong_answer_rate"] <= 0.026, name
 
 
 @pytest.mark.clock_free
 @pytest.mark.xfail(
     strict=True,
-    reason="Not met yet (issue 12 stays open): right first met on fresh29 and fresh30 (0.966, 0.950) but out of scope "
-    "refused 34/40 = 0.85 and 37/40 = 0.925 (target 0.95) and wrong answers 4.8 % and 4.1 % of answers (target 2 %); "
-    "docs/benchmarks/assistant.md, eleventh round.",
+    reason="Not met yet (issue 12 stays open): every target met on fresh32; on fresh31 right first 0.958 and out of "
+    "scope refused 0.95 met, wrong answers 3 of 119 = 2.5 % of answers (target 2 %); docs/benchmarks/assistant.md, "
+    "twelfth round.",
 )
 def test_issue_12_targets_on_the_unseen_splits(demo):
     for name, split in _unseen():
