@@ -23,9 +23,9 @@ from pathlib import Path
 
 EXAMPLES_PATH = Path(__file__).with_name("data") / "examples.json"
 # Written by writers who never saw the engine, sealed until it was frozen: never examples, never calibration data.
-# fresh7 and fresh8 (issue 4), then fresh9 to fresh28 (issue 12), played this part until they were measured; they now
+# fresh7 and fresh8 (issue 4), then fresh9 to fresh32 (issue 12), played this part until they were measured; they now
 # teach the engine like the rest.
-UNSEEN_SPLITS = ("fresh31", "fresh32")
+UNSEEN_SPLITS = ("fresh33", "fresh34")
 MAX_PER_RECORD = 200  # a record's examples beyond this add nothing but index size
 _NUMBER = re.compile(r"\d[\d .,/-]*\d|\d")
 
