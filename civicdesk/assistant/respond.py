@@ -14,8 +14,8 @@ from .engine.decide import decide
 from .store import get_index
 
 SOURCES_SHOWN = 3
-# What the assistant answers, said when a question is refused as off topic (and on the page under every refusal
-# that found nothing near).
+# What the assistant answers, said under every refusal that lists no nearest records (off topic, or nothing near), in
+# the answer's text and on the page.
 SCOPE_HINT = gettext_lazy(
     "Trợ lý chỉ trả lời từ cẩm nang: thủ tục hành chính, nghiệp vụ của xã, phường và các hệ thống số (VNeID, Cổng "
     "Dịch vụ công, chữ ký số)."
@@ -103,12 +103,12 @@ def respond(question, *, use_llm=True, index=None):
         # assistant is for instead.
         response.sources = [] if decision.off_topic else [s for s in sources if s["score"] > 0]
         response.answer = _("Không tìm thấy câu trả lời trong cẩm nang.")
-        if decision.off_topic:
-            response.answer += " " + str(SCOPE_HINT)
-        elif response.sources:
+        if response.sources:
             response.answer += " " + _("Các mục gần nhất: %(titles)s.") % {
                 "titles": "; ".join(s["title"] for s in response.sources)
             }
+        else:  # as the page says under a refusal with no nearest records (turn.html)
+            response.answer += " " + str(SCOPE_HINT)
     response.ms = max(0, round((time.perf_counter() - started) * 1000))
     return response
 

@@ -87,6 +87,9 @@ def test_small_talk_is_refused_as_off_topic_without_misleading_records():
     near = respond("đăng ký tàu cá ở đâu", use_llm=False, index=index)  # no cue: public business, no record
     assert near.mode == "refuse" and near.sources and "Các mục gần nhất" in near.answer
     assert str(SCOPE_HINT) not in near.answer
+    # Nothing near at all: the same sentence as the page shows.
+    nothing = respond("xyzzy qwv", use_llm=False, index=index)
+    assert nothing.mode == "refuse" and not nothing.sources and str(SCOPE_HINT) in nothing.answer
 
 
 def test_divorce_is_court_business_unless_a_record_speaks_of_it():
